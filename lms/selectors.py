@@ -1,0 +1,17 @@
+"""Reads owned by the project shell."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+
+def workers_recently_seen(within: timedelta = timedelta(minutes=3)) -> list[str]:
+    """Host names of workers that ran the heartbeat task within `within`."""
+    since = timezone.now() - within
+    return list(
+        WorkerHeartbeat.objects.filter(last_seen__gte=since)
+        .order_by("hostname")
+        .values_list("hostname", flat=True)
+    )
