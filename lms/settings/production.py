@@ -39,3 +39,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+
+# Wagtail's live preview frames the site's own pages inside the admin, so frames stay allowed
+# from the same origin (X_FRAME_OPTIONS and CSP frame-ancestors 'self'); other origins never.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]

@@ -1,0 +1,45 @@
+"""Factories for the project shell's models."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from wagtail.models import Locale, Page, Site
+
+from lms.models import HomePage
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"User {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+        if create:
+            self.save()
+
+
+def make_site_home() -> tuple[HomePage, HomePage]:
+    """A bilingual home page as the default site's root (zh-hans source, en translation)."""
+    zh, _ = Locale.objects.get_or_create(language_code="zh-hans")
+    en, _ = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node()
+    Page.objects.filter(depth=2).delete()
+    home_zh = root.add_child(
+        instance=HomePage(title="首页", slug="home", locale=zh, hero_title="测试首页标题")
+    )
+    home_en = home_zh.copy_for_translation(en)
+    home_en.title = "Home"
+    home_en.hero_title = "Test home title"
+    home_en.save_revision().publish()
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", root_page=home_zh, is_default_site=True)
+    return home_zh, home_en
