@@ -35,7 +35,7 @@ def reexec_with_newer_python() -> None:
     for name in ("python3.13", "python3.12", "python3.11"):
         found = shutil.which(name)
         if found:
-            os.execv(found, [found, __file__, *sys.argv[1:]])
+            os.execv(found, [found, __file__, *sys.argv[1:]])  # noqa: S606 (no shell involved)
     sys.exit(f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is required.")
 
 
@@ -75,10 +75,11 @@ def serve(argv: list[str]) -> None:
 def missing_tools() -> list[str]:
     notices = []
     if not Path("/usr/bin/chromium").exists():
-        notices.append("browser tests: Debian's chromium is not installed (apt-get install chromium)")
+        notices.append("browser tests: Debian's chromium is missing (apt-get install chromium)")
     if not shutil.which("configurable-http-proxy"):
         notices.append(
-            "JupyterHub tests: configurable-http-proxy is missing (npm install -g configurable-http-proxy)"
+            "JupyterHub tests: configurable-http-proxy is missing "
+            "(npm install -g configurable-http-proxy)"
         )
     if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
         notices.append("service tier: DATABASE_URL and REDIS_URL are not both set")

@@ -24,7 +24,8 @@ def pytest_configure(config):
 
 
 def _tier_missing(marker: str) -> str | None:
-    if marker == "services" and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+    services_configured = os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")
+    if marker == "services" and not services_configured:
         return "service tier needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)"
     if marker == "browser" and not CHROMIUM.exists():
         return "browser tier needs Debian's chromium at /usr/bin/chromium"
@@ -56,6 +57,9 @@ def chromium_browser():
     """A headless Debian chromium driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread; the test's own ORM
+    # calls stay synchronous and safe, so Django's async guard is lifted for browser tests.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

@@ -51,11 +51,25 @@ def celery_worker_process(not_eager):
     with log.open("w") as out:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo",
-                "--concurrency=1", "-Q", queue, "--without-gossip", "--without-mingle",
-                "--loglevel=INFO", f"--hostname={queue}@%h",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lms",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+                f"--hostname={queue}@%h",
             ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         yield queue, process, log

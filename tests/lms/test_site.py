@@ -8,6 +8,7 @@ from django.core import mail
 from tests.lms.factories import make_site_home
 
 pytestmark = pytest.mark.django_db
+PASSWORD = "Yy7!kq2-plc-lab"
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_signup_sends_a_verification_email_in_the_page_language(client, home):
     """Signing up on the Chinese site sends the verification mail in Chinese."""
     response = client.post(
         "/zh-hans/accounts/signup/",
-        {"email": "wang@example.com", "password1": "Yy7!kq2-plc-lab", "password2": "Yy7!kq2-plc-lab"},
+        {"email": "wang@example.com", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
