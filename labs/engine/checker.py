@@ -792,7 +792,9 @@ class Checker:
                     self._adopt_io(sym, glob)
 
     def _adopt_io(self, sym: Symbol, glob: Symbol) -> None:
-        if sym.type != glob.type or (sym.address is not None and sym.address != glob.address):
+        if sym.address is not None and sym.address != glob.address and sym.type == glob.type:
+            return  # the program's own I/O of the same name hides the predeclared one
+        if sym.type != glob.type:
             self.error(
                 "E_IO_CONFLICT",
                 sym.span,
