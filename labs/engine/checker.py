@@ -70,6 +70,7 @@ class Symbol:
 
     @property
     def attr(self) -> str:
+        """The mangled attribute name of this variable in generated code."""
         return "v_" + self.name
 
 
@@ -92,6 +93,7 @@ class PouInfo:
 
     @property
     def std(self) -> bool:
+        """Is this one of the standard function blocks?"""
         return self.kind == "STD_FB"
 
 
@@ -934,6 +936,7 @@ class Checker:
             self.error("E_LIMIT", stmt.span, what="loop nesting", limit=MAX_LOOP_NESTING)
 
     def case(self, stmt: n.Case) -> None:
+        """Check a CASE: selector type, constant labels, overlapping labels."""
         sel_type = self.expr(stmt.selector)
         if sel_type is not None and T.kind_of(sel_type) not in ("int", "bit", "enum"):
             self.error("E_OPERAND", stmt.selector.span, op="CASE", types=sel_type)
@@ -1004,6 +1007,7 @@ class Checker:
 
     # --------------------------------------------------------- type rules
     def require_bool(self, expr) -> None:
+        """Report an error unless ``expr`` is BOOL."""
         t = self.expr(expr)
         if t is not None:
             self.require(T.BOOL, expr, t)
@@ -1031,6 +1035,7 @@ class Checker:
         return T.widens(actual, expected)
 
     def compatible_exact(self, a, b) -> bool:
+        """Are two types the same (any STRING lengths match) - for VAR_IN_OUT and arrays?"""
         if isinstance(a, T.StringType) and isinstance(b, T.StringType):
             return True
         return T.base_of(a) == T.base_of(b)
@@ -1178,6 +1183,7 @@ class Checker:
         return "?"
 
     def literal(self, e: n.Literal):
+        """Type of a literal; typed literals (INT#5, Color#Red) are range-checked."""
         if e.type_name is None:
             if e.kind == "int":
                 if abs(e.value) > (1 << 64):
@@ -1242,6 +1248,7 @@ class Checker:
         return None
 
     def unary(self, e: n.Unary):
+        """Type of ``-x``, ``+x`` or ``NOT x``."""
         t = self.expr(e.operand)
         if t is None:
             return None
@@ -1262,6 +1269,7 @@ class Checker:
         return None
 
     def binary(self, e: n.Binary):
+        """Type of a binary operation (table 71 operators on the allowed operand types)."""
         lt = self.expr(e.left)
         rt = self.expr(e.right)
         if lt is None or rt is None:
@@ -1392,6 +1400,7 @@ class Checker:
         return self.call_fb(e, inst_type)
 
     def call_fb(self, e: n.Call, inst_type: T.FBType):
+        """Check an FB invocation: inputs, ``=>`` outputs, VAR_IN_OUT bindings."""
         info: PouInfo = inst_type.info
         call = CallInfo("fb", info, instance=e.callee)
         if self.pou is not None and not info.std:
@@ -1458,6 +1467,7 @@ class Checker:
         return T.VOID
 
     def call_function(self, e: n.Call, info: PouInfo):
+        """Check a call of a user FUNCTION (positional or formal arguments)."""
         call = CallInfo("func", info)
         if self.pou is not None:
             self.pou.calls.add(info.name)
@@ -1529,6 +1539,7 @@ class Checker:
         return values
 
     def call_std(self, e: n.Call, name: str):
+        """Check a call of a standard function and give its result type."""
         args = self._std_args(e, name)
         if args is None:
             for a in e.args:
@@ -1646,6 +1657,7 @@ class Checker:
         return None
 
     def call_conversion(self, e: n.Call, src: str | None, dst: str):
+        """Check a type conversion ``A_TO_B(x)`` or ``TO_B(x)``."""
         label = f"{src.upper() + '_' if src else ''}TO_{dst.upper()}"
         if len(e.args) != 1 or e.args[0].output or (e.args[0].name not in (None, "in")):
             self.error("E_CALL_ARGS", e.span, name=label, detail="needs one argument IN")
