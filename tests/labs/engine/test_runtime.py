@@ -50,6 +50,7 @@ END_CONFIGURATION
 
 @pytest.fixture
 def program():
+    """The compiled configuration above."""
     return compile_program(CONFIG)
 
 
