@@ -1000,7 +1000,7 @@ class Checker:
                     self.error("E_NOT_ASSIGNABLE", target.span)
             else:
                 self.check_assignable(target.base)
-        elif isinstance(target, n.Index):
+        elif isinstance(target, (n.Index, n.BitAccess)):
             self.check_assignable(target.base)
         else:
             self.error("E_NOT_ASSIGNABLE", target.span)
@@ -1120,6 +1120,18 @@ class Checker:
             sym.used = True
             self.ann.refs[id(e)] = sym
             return sym.type
+        if isinstance(e, n.BitAccess):
+            base = self.expr(e.base)
+            if base is None:
+                return None
+            elem = T.base_of(base)
+            if not isinstance(elem, T.Elementary) or elem.kind not in ("int", "bit"):
+                self.error("E_OPERAND", e.span, op=".bit", types=base)
+                return None
+            if e.bit >= elem.bits:
+                self.error("E_INDEX_RANGE", e.span, index=e.bit, lo=0, hi=elem.bits - 1)
+                return None
+            return T.BOOL
         if isinstance(e, n.Member):
             base = self.expr(e.base)
             if base is None:

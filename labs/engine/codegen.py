@@ -295,8 +295,12 @@ class CodeGen:
                 ref = self.ann.refs.get(id(node))
                 if isinstance(ref, Symbol) and id(node) not in self.ann.consts:
                     counts[ref] = counts.get(ref, 0) + 1
-            if isinstance(node, n.Assign) and isinstance(node.target, (n.Name, n.Address)):
-                assigned.add(self.ann.refs.get(id(node.target)))
+            if isinstance(node, n.Assign):
+                target = node.target
+                while isinstance(target, n.BitAccess):  # x.3 := ... rewrites x
+                    target = target.base
+                if isinstance(target, (n.Name, n.Address)):
+                    assigned.add(self.ann.refs.get(id(target)))
             elif isinstance(node, n.For):
                 assigned.add(self.ann.refs.get(id(node.var)))
             elif isinstance(node, n.Call):
@@ -478,7 +482,15 @@ class CodeGen:
     def statement(self, stmt, indent: int) -> None:
         """Emit one statement."""
         line = stmt.span.line
-        if isinstance(stmt, n.Assign):
+        if isinstance(stmt, n.Assign) and isinstance(stmt.target, n.BitAccess):
+            base = stmt.target.base
+            base_code = self.expr(base)
+            mask = 1 << stmt.target.bit
+            value = self.new_tmp("_b")
+            self.emit(indent, f"{value} = {self.expr(stmt.value)}")
+            new = f"({base_code} | {mask}) if {value} else ({base_code} & {~mask})"
+            self.emit(indent, f"{base_code} = {wrap(new, self.ann.types[id(base)])}")
+        elif isinstance(stmt, n.Assign):
             target_type = self.ann.types[id(stmt.target)]
             value = self.coerce(stmt.value, target_type, line)
             self.emit(indent, f"{self.expr(stmt.target)} = {value}")
@@ -738,6 +750,8 @@ class CodeGen:
             return self.ref_code(ref)
         if isinstance(e, n.Member):
             return f"{self.expr(e.base)}.v_{e.name}"
+        if isinstance(e, n.BitAccess):
+            return f"((({self.expr(e.base)} >> {e.bit}) & 1) == 1)"
         if isinstance(e, n.Index):
             return self.index(e)
         if isinstance(e, n.Call):

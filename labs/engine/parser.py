@@ -738,7 +738,9 @@ class Parser:
             if self.accept_op("."):
                 tok = self.peek()
                 if tok.kind == "int":
-                    self.error("E_UNSUPPORTED", what="bit access (x.0)")
+                    self.advance()
+                    expr = n.BitAccess(expr, tok.value, self.span_from(start))
+                    continue
                 name = self.expect_ident("a member name")
                 expr = n.Member(expr, name.value, name.text, self.span_from(start))
             elif self.accept_op("["):

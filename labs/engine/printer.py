@@ -54,6 +54,8 @@ def expression(e) -> str:
         return e.address
     if isinstance(e, n.Member):
         return f"{expression(e.base)}.{e.display}"
+    if isinstance(e, n.BitAccess):
+        return f"{expression(e.base)}.{e.bit}"
     if isinstance(e, n.Index):
         return f"{expression(e.base)}[{', '.join(expression(i) for i in e.indices)}]"
     if isinstance(e, n.Call):

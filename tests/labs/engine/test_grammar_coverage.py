@@ -10,7 +10,9 @@ from labs.engine.codegen import CodeGen
 from labs.engine.parser import parse
 
 STATEMENTS = {"Assign", "CallStmt", "If", "Case", "For", "While", "Repeat", "Exit", "Return"}
-EXPRESSIONS = {"Literal", "Name", "Address", "Member", "Index", "Call", "Unary", "Binary"}
+EXPRESSIONS = {
+    "Literal", "Name", "Address", "Member", "BitAccess", "Index", "Call", "Unary", "Binary",
+}  # fmt: skip
 DECLARATIONS = {
     "ArrayInit", "StructInit", "CaseRange", "Arg", "NamedType", "StringTypeSpec",
     "ArrayTypeSpec", "SubrangeSpec", "EnumSpec", "StructSpec", "VarDecl", "VarBlock",
@@ -57,6 +59,7 @@ t(IN := NOT (n = 0), PT := T#1s);
 p.a := bx.o + %MW0;
 s := 'x';
 k := 3;
+n.2 := n.0;
 g := g + 1;
 END_PROGRAM
 """
