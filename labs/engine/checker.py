@@ -929,6 +929,8 @@ class Checker:
             self.require_bool(stmt.cond)
         elif isinstance(stmt, n.Exit) and self.loop_depth == 0:
             self.error("E_EXIT_OUTSIDE_LOOP", stmt.span)
+        elif isinstance(stmt, n.Continue) and self.loop_depth == 0:
+            self.error("E_CONTINUE_OUTSIDE_LOOP", stmt.span)
 
     def _enter_loop(self, stmt) -> None:
         self.loop_depth += 1

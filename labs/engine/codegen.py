@@ -543,12 +543,17 @@ class CodeGen:
             self.watchdog(indent + 1, line)
             self.block(stmt.body, indent + 1)
         elif isinstance(stmt, n.Repeat):
-            self.emit(indent, "while True:")
+            # The UNTIL test sits in the loop header so that CONTINUE reaches it.
+            flag = self.new_tmp("_r")
+            self.emit(indent, f"{flag} = False")
+            self.emit(indent, f"while not ({flag} and {self.expr(stmt.cond)}):")
+            self.emit(indent + 1, f"{flag} = True")
             self.watchdog(indent + 1, line)
             self.block(stmt.body, indent + 1)
-            self.emit(indent + 1, f"if {self.expr(stmt.cond)}: break")
         elif isinstance(stmt, n.Exit):
             self.emit(indent, "break")
+        elif isinstance(stmt, n.Continue):
+            self.emit(indent, "continue")
         elif isinstance(stmt, n.Return):
             self.emit(indent, f"return {self.func_return}" if self.func_return else "return")
 
@@ -588,6 +593,17 @@ class CodeGen:
             self.emit(indent, f"{step} = {self.expr(stmt.step)}")
             cond = f"({step} > 0 and {var} <= {end}) or ({step} < 0 and {var} >= {end})"
             cond += f" or ({step} == 0)"
+        if any(isinstance(x, n.Continue) for x in _walk(stmt.body)):
+            # The increment goes first in the loop so that CONTINUE does not skip it.
+            flag = self.new_tmp("_f")
+            self.emit(indent, f"{flag} = False")
+            self.emit(indent, "while True:")
+            self.emit(indent + 1, f"if {flag}: {var} = {wrap(f'{var} + {step}', vtype)}")
+            self.emit(indent + 1, f"{flag} = True")
+            self.emit(indent + 1, f"if not ({cond}): break")
+            self.watchdog(indent + 1, line)
+            self.block(stmt.body, indent + 1)
+            return
         self.emit(indent, f"while {cond}:")
         self.watchdog(indent + 1, line)
         self.block(stmt.body, indent + 1)

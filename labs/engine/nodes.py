@@ -216,6 +216,13 @@ class Exit:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Continue:
+    """CONTINUE (next iteration of the innermost loop; 3rd edition)."""
+
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Return:
     """RETURN (leave the POU)."""
 

@@ -38,7 +38,16 @@ _STATEMENT_END = {
     "END_FUNCTION",
     "END_FUNCTION_BLOCK",
 }
-_SYNC_KEYWORDS = _STATEMENT_END | {"IF", "CASE", "FOR", "WHILE", "REPEAT", "EXIT", "RETURN"}
+_SYNC_KEYWORDS = _STATEMENT_END | {
+    "IF",
+    "CASE",
+    "FOR",
+    "WHILE",
+    "REPEAT",
+    "EXIT",
+    "CONTINUE",
+    "RETURN",
+}
 _VAR_KINDS = {
     "VAR",
     "VAR_INPUT",
@@ -549,6 +558,10 @@ class Parser:
                 self.advance()
                 self.expect_op(";")
                 return n.Exit(self.span_from(start))
+            if word == "CONTINUE":
+                self.advance()
+                self.expect_op(";")
+                return n.Continue(self.span_from(start))
             if word == "RETURN":
                 self.advance()
                 self.expect_op(";")

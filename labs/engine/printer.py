@@ -144,6 +144,8 @@ def statement(s, depth: int) -> list[str]:
         ]
     if isinstance(s, n.Exit):
         return [f"{pad}EXIT;"]
+    if isinstance(s, n.Continue):
+        return [f"{pad}CONTINUE;"]
     if isinstance(s, n.Return):
         return [f"{pad}RETURN;"]
     raise TypeError(f"cannot print {type(s).__name__}")
