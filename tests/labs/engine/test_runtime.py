@@ -178,6 +178,20 @@ def test_values_are_checked_on_write():
         assert err.value.message("zh")
 
 
+def test_bits_of_integers_are_read_and_written_by_name():
+    """``name.N`` reads and writes one bit; writing bit 15 of an INT makes it negative."""
+    program = compile_program("PROGRAM P VAR i : INT; w : WORD; END_VAR END_PROGRAM")
+    rt = Runtime(program)
+    rt.write("i.15", True)
+    rt.write("w.4", 1)
+    assert (rt.read("i"), rt.read("w"), rt.read("w.4"), rt.read("w.5")) == (-32768, 16, True, False)
+    rt.write("i.15", False)
+    assert rt.read("i") == 0
+    for name in ("w.16", "i.x", "w.4.1"):
+        with pytest.raises(AccessError):
+            rt.read(name)
+
+
 def test_timeline_validation_errors_name_the_problem():
     """An invalid timeline raises TimelineError with a readable reason."""
     program = compile_program("PROGRAM P VAR a : INT; END_VAR END_PROGRAM")
