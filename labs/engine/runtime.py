@@ -325,8 +325,14 @@ class Runtime:
     def _apply_forces(self) -> None:
         for ref, value, _display in self._forced.values():
             ref.set(value)
-            if ref.address is not None and ref.address in self.program.input_index:
-                self._in[self.program.input_index[ref.address]] = value
+            self._sync_input(ref)
+
+    def _sync_input(self, ref) -> None:
+        """After writing a located input (or one of its bits), update the input image."""
+        target = ref.parent if isinstance(ref, _BitRef) else ref
+        index = self.program.input_index.get(target.address) if target.address else None
+        if index is not None:
+            self._in[index] = target.get()
 
     def _watchdog(self, line: int) -> None:
         ctx = self._ctx
@@ -511,8 +517,7 @@ class Runtime:
         ref = self._resolve(name)
         plc_value = to_plc(value, ref.type, ref.name)
         ref.set(plc_value)
-        if ref.address is not None and ref.address in self.program.input_index:
-            self._in[self.program.input_index[ref.address]] = plc_value
+        self._sync_input(ref)
 
     def force(self, name: str, value) -> None:
         """Hold a variable at ``value`` regardless of the program, until ``unforce``."""
@@ -522,8 +527,7 @@ class Runtime:
         self._forced[key] = (ref, plc_value, ref.name)
         self.status = self._status
         ref.set(plc_value)
-        if ref.address is not None and ref.address in self.program.input_index:
-            self._in[self.program.input_index[ref.address]] = plc_value
+        self._sync_input(ref)
 
     def unforce(self, name: str) -> None:
         """Release a forced variable (its value stays until something writes it)."""
