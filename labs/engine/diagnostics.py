@@ -115,8 +115,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' 不是 '{name}' 的有效 {type} 值",
     ),
     "A_NOT_SCALAR": ("'{name}' is not a single value", "'{name}' 不是单个值"),
-    "A_TIMELINE": ("invalid timeline: {detail}", "无效的时间线：{detail}"),
     "A_SNAPSHOT": ("invalid snapshot: {detail}", "无效的快照：{detail}"),
+    "T_NOT_OBJECT": ("the timeline must be a JSON object", "时间线必须是 JSON 对象"),
+    "T_SCAN_MS": (
+        "scan_ms must be a positive integer (milliseconds)",
+        "scan_ms 必须是正整数（毫秒）",
+    ),
+    "T_STEPS": ("steps must be a list", "steps 必须是列表"),
+    "T_STEP": ("step {step} must be an object", "第 {step} 步必须是对象"),
+    "T_T_MS": (
+        "step {step}: t_ms must be an integer >= 0",
+        "第 {step} 步：t_ms 必须是 >= 0 的整数",
+    ),
+    "T_GRID": (
+        "step {step}: t_ms {t} is not a multiple of scan_ms {scan_ms}",
+        "第 {step} 步：t_ms {t} 不是 scan_ms {scan_ms} 的整数倍",
+    ),
+    "T_KEYS": ("step {step}: unknown key(s) {keys}", "第 {step} 步：未知的键 {keys}"),
+    "T_FIELD": ("step {step}: {key} must be an object", "第 {step} 步：{key} 必须是对象"),
+    "T_UNFORCE": (
+        "step {step}: unforce must be a list of names",
+        "第 {step} 步：unforce 必须是变量名列表",
+    ),
+    "T_ACCESS": ("at t_ms {t}: {message}", "在 t_ms {t}：{message}"),
+    "E_NOT_TEXT": ("the program source must be text", "程序源代码必须是文本"),
 }
 
 
@@ -283,11 +305,15 @@ class Fault:
 class AccessError(LookupError):
     """Raised by ``Runtime.read``/``write``/``force`` for an unknown name or a bad value."""
 
-    def __init__(self, code: str, **args):
+    def __init__(self, code: str, cause: AccessError | None = None, **args):
         self.code = code
         self.args_dict = args
-        super().__init__(render(code, args, "en"))
+        self.cause = cause
+        super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        """The readable message in ``lang``."""
-        return render(self.code, self.args_dict, lang)
+        """The readable message in ``lang`` (with the message of its cause, if any)."""
+        args = dict(self.args_dict)
+        if self.cause is not None:
+            args["message"] = self.cause.message(lang)
+        return render(self.code, args, lang)

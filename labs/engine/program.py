@@ -67,17 +67,13 @@ class Instance:
     task: str | None
 
 
-def _internal(message: str) -> CompileError:
-    return CompileError([Diagnostic(1, 1, 1, 2, "E_SYNTAX", {"detail": message}, "")])
-
-
 def compile_program(
     source: str, *, io: Sequence[IOPoint] = (), limits: Limits | None = None
 ) -> Program:
     """Parse, check and compile Structured Text; raises ``CompileError`` on any error."""
     limits = limits or Limits()
     if not isinstance(source, str):
-        raise _internal("the program source must be text")
+        raise CompileError([Diagnostic(1, 1, 1, 2, "E_NOT_TEXT", {}, "")])
     if len(source) > limits.max_source_chars:
         raise CompileError(
             [

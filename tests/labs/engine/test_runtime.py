@@ -206,6 +206,7 @@ def test_timeline_validation_errors_name_the_problem():
         with pytest.raises(TimelineError) as err:
             run_timeline(program, timeline)
         assert fragment in err.value.message("en")
+        assert err.value.message("zh") != err.value.message("en")
 
 
 def test_io_point_with_its_own_address_in_the_program_hides_the_predeclared_one():
