@@ -297,7 +297,7 @@ class Checker:
         self.pous[name] = info
 
     # ---------------------------------------------------------------- types
-    def resolve_named(self, name: str, span: n.Span):
+    def resolve_named(self, name: str, span: n.Span, display: str | None = None):
         """The type called ``name`` (declared, elementary or FB), or None after an error."""
         if name in self.types:
             return self.types[name]
@@ -309,7 +309,7 @@ class Checker:
             return None
         decl = self.type_decls.get(name)
         if decl is None:
-            self.error("E_UNKNOWN_TYPE", span, name=name)
+            self.error("E_UNKNOWN_TYPE", span, name=display or name)
             return None
         if name in self.resolving:
             self.error("E_RECURSION", decl.span, cycle=f"type {decl.display}")
@@ -366,7 +366,7 @@ class Checker:
         if isinstance(spec, n.NamedType):
             if spec.name in ("string", "wstring"):
                 return T.STRING
-            return self.resolve_named(spec.name, spec.span)
+            return self.resolve_named(spec.name, spec.span, spec.display)
         if isinstance(spec, n.StringTypeSpec):
             if spec.length is None:
                 return T.STRING
@@ -642,13 +642,7 @@ class Checker:
             self.error("E_BAD_ADDRESS", span, text=text)
             return
         if not address_fits(address, sym.type):
-            self.error(
-                "E_TYPE_MISMATCH",
-                span,
-                expected=f"a type of the size of {address}",
-                actual=sym.type,
-                hint="BOOL for %X, INT/WORD for %W, DINT/REAL for %D",
-            )
+            self.error("E_ADDRESS_TYPE", span, type=sym.type, address=address)
             return
         other = self.addresses.get(address)
         if other is not None and other.kind == "io":
