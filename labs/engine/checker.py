@@ -214,6 +214,7 @@ class Checker:
         self.io = list(io)
         self.limits = limits
         self.diagnostics: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
         self.ann = Annotations()
         self.types: dict[str, object] = dict(T.ELEMENTARY)
         self.type_decls: dict[str, n.TypeDecl] = {}
@@ -863,8 +864,28 @@ class Checker:
         self.scope = info.symbols
         self.loop_depth = 0
         self.statements(info.node.body)
+        for sym in info.symbols.values():
+            if sym.kind in ("var", "temp") and not sym.used and sym.address is None:
+                self.warn("W_UNUSED", sym.span, name=sym.display)
         self.pou = None
         self.scope = {}
+
+    def warn(self, code: str, span: n.Span, **args) -> None:
+        """Record a warning (the program still compiles)."""
+        line = max(span.line, 1)
+        src = self.lines[line - 1] if line <= len(self.lines) else ""
+        self.warnings.append(
+            Diagnostic(
+                line,
+                max(span.column, 1),
+                span.end_line,
+                span.end_column,
+                code,
+                args,
+                src,
+                severity="warning",
+            )
+        )
 
     def statements(self, stmts) -> None:
         """Check a statement list."""

@@ -123,8 +123,11 @@ def cmd_check(args, out=None) -> int:
     if program is None:
         return EXIT_FAILED
     if args.json:
-        out.write(json.dumps({"ok": True, "diagnostics": []}) + "\n")
+        warnings = [w.to_dict(args.lang) for w in program.warnings]
+        out.write(json.dumps({"ok": True, "diagnostics": warnings}, ensure_ascii=False) + "\n")
     else:
+        for warning in program.warnings:
+            out.write(warning.format(args.lang, args.program) + "\n")
         out.write(_label(args.lang, "no_errors", file=args.program) + "\n")
     return EXIT_OK
 

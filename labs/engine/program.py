@@ -141,6 +141,7 @@ class Program:
         self.source_hash = source_hash
         self.python_source = python_source
         self.code = code
+        self.warnings: list = list(checker.warnings)
         self.has_loops = any(p.has_loops for p in checker.pous.values())
         self.classes = {
             name: _slots_class(name, slots) for name, slots in generator.classes.items()
