@@ -128,6 +128,7 @@ class CodeGen:
         self.func_return: str | None = None
         self.cached: dict = {}  # Symbol -> local name holding it during the body
         self.known: dict = {}  # Symbol -> (low, high) of a FOR variable inside its loop
+        self.facts: dict = {}  # Symbol -> (low, high) it holds here (see _range_of)
         self.uses_now = False
 
     # ------------------------------------------------------------ plumbing
@@ -324,6 +325,7 @@ class CodeGen:
         counts, assigned, timed = self.analyze(info.node.body)
         may_share_globals = bool(info.calls)
         self.cached = {}
+        self.facts = {}
         for sym, count in counts.items():
             # Inputs copied in by this very function are worth a local even if read once.
             once = bool(prologue) and sym.address is not None and sym.address[1] == "I"
@@ -381,6 +383,7 @@ class CodeGen:
         params = ", ".join(s.attr for s in info.inputs)
         self.emit(0, f"def f_{info.name}({params}):")
         self.pou = info
+        self.facts = {}
         ret = info.symbols[info.name]
         self.func_return = ret.attr
         for sym in info.symbols.values():
@@ -434,7 +437,19 @@ class CodeGen:
         self.emit(0, "def copy_out():")
         for line in copy_out or ["pass"]:
             self.emit(1, line)
+        # Runtime.scan *is* this function while the PLC runs one cyclic task unforced, so
+        # it catches faults itself (the helpers record them and advance the clock).
         self.emit(0, "def cycle():")
+        self.emit(1, "try:")
+        start = len(self.out)
+        self._cycle_body(copy_in, copy_out)
+        self.out[start:] = ["    " + line for line in self.out[start:]]
+        self.emit(1, "except h_PlcFault as e:")
+        self.emit(2, "h_fault(e)")
+        self.emit(1, "except h_Exception as e:")
+        self.emit(2, "h_crash(e)")
+
+    def _cycle_body(self, copy_in: list[str], copy_out: list[str]) -> None:
         limits = self.ck.limits
         if any(p.has_loops for p in self.ck.pous.values()):
             # The rest of the budget and the wall-clock start are set by h_wd the first
@@ -479,8 +494,103 @@ class CodeGen:
         self.emit(indent, "C.wd -= 1")
         self.emit(indent, f"if C.wd < 0: h_wd({line})")
 
+    # Value ranges: ``self.facts`` maps an integer variable to the (low, high) it is known
+    # to hold at the current point of the body (from ``x := 0``, ``x := i`` in a counted
+    # loop...), so that ``a[x]`` needs no bounds check. Facts start empty in every body:
+    # nothing is assumed about values from earlier scans or outside writes.
+    def _range_of(self, expr, known: dict):
+        const = self.ck.const_value(expr)
+        if isinstance(const, int) and not isinstance(const, bool):
+            return const, const
+        if isinstance(expr, n.Name):
+            return known.get(self.ann.refs.get(id(expr)))
+        if isinstance(expr, n.Binary) and expr.op in ("+", "-"):
+            shift = self.ck.const_value(expr.right)
+            base = self._range_of(expr.left, known)
+            if base is None or not isinstance(shift, int) or isinstance(shift, bool):
+                return None
+            shift = shift if expr.op == "+" else -shift
+            return base[0] + shift, base[1] + shift
+        return None
+
+    def _trackable(self, sym) -> bool:
+        return (
+            isinstance(sym, Symbol)
+            and sym.storage != "global"
+            and isinstance(sym.type, T.Elementary)
+            and sym.type.kind == "int"
+        )
+
+    def _assignments(self, stmt, loop_known: dict) -> dict:
+        """Ranges assigned inside ``stmt`` per variable (None: not provably bounded)."""
+        changes: dict = {}
+
+        def spoil(target):
+            while isinstance(target, n.BitAccess):
+                target = target.base
+            if isinstance(target, (n.Name, n.Address)):
+                changes[self.ann.refs.get(id(target))] = None
+
+        for node in _walk(stmt):
+            if isinstance(node, n.Assign):
+                target = node.target
+                if isinstance(target, (n.Name, n.Address)):
+                    sym = self.ann.refs.get(id(target))
+                    rng = self._range_of(node.value, loop_known)
+                    if rng is None or changes.get(sym, ()) is None:
+                        changes[sym] = None
+                    else:
+                        changes.setdefault(sym, []).append(rng)
+                else:
+                    spoil(target)
+            elif isinstance(node, n.For):
+                spoil(node.var)
+            elif isinstance(node, n.Call):
+                call = self.ann.calls.get(id(node))
+                if call is not None and call.kind == "fb":
+                    for _sym, target in call.outputs + call.inouts:
+                        spoil(target)
+        return changes
+
     def statement(self, stmt, indent: int) -> None:
-        """Emit one statement."""
+        """Emit one statement, keeping the value-range facts up to date."""
+        if isinstance(stmt, (n.If, n.Case, n.For, n.While, n.Repeat)):
+            loop_known = dict(self.known)
+            if isinstance(stmt, n.For):
+                rng = self._for_range(stmt)
+                if rng is not None:
+                    loop_known[self.ann.refs.get(id(stmt.var))] = rng
+            merged = dict(self.facts)
+            for sym, ranges in self._assignments(stmt, loop_known).items():
+                if ranges is None or sym not in merged:
+                    merged.pop(sym, None)
+                else:
+                    lows, highs = zip(*ranges, strict=True)
+                    low, high = merged[sym]
+                    merged[sym] = (min(low, *lows), max(high, *highs))
+            self.facts = dict(merged)
+            self._statement_code(stmt, indent)
+            self.facts = merged
+            return
+        self._statement_code(stmt, indent)
+        if isinstance(stmt, n.Assign):
+            target = stmt.target
+            while isinstance(target, n.BitAccess):
+                target = target.base
+            sym = self.ann.refs.get(id(target)) if isinstance(target, (n.Name, n.Address)) else None
+            if sym is not None:
+                rng = None
+                if target is stmt.target and self._trackable(sym):
+                    rng = self._range_of(stmt.value, {**self.facts, **self.known})
+                if rng is None:
+                    self.facts.pop(sym, None)
+                else:
+                    self.facts[sym] = rng
+        elif isinstance(stmt, n.CallStmt):
+            for sym in self._assignments(stmt, {}):
+                self.facts.pop(sym, None)
+
+    def _statement_code(self, stmt, indent: int) -> None:
         line = stmt.span.line
         if isinstance(stmt, n.Assign) and isinstance(stmt.target, n.BitAccess):
             base = stmt.target.base
@@ -609,36 +719,50 @@ class CodeGen:
         self.block(stmt.body, indent + 1)
         self.emit(indent + 1, f"{var} = {wrap(f'{var} + {step}', vtype)}")
 
+    def _for_plan(self, stmt: n.For):
+        """(first, last, step, count, low, high) of a FOR that can be a Python ``for``.
+
+        That is a FOR with constant bounds, a non-zero step, a local or instance variable
+        the body never assigns, and no wrap-around past the variable's type.
+        """
+        sym = self.ann.refs.get(id(stmt.var))
+        first = self.ck.const_value(stmt.start)
+        last = self.ck.const_value(stmt.end)
+        step = 1 if stmt.step is None else self.ck.const_value(stmt.step)
+        for value in (first, last, step):
+            if not isinstance(value, int) or isinstance(value, bool):
+                return None
+        if step == 0 or not isinstance(sym, Symbol) or sym.storage == "global":
+            return None
+        _counts, assigned, _timed = self.analyze(stmt.body)
+        if sym in assigned:
+            return None
+        count = max(0, (last - first) // step + 1)
+        after = first + count * step
+        base = T.base_of(sym.type)
+        if not (base.low <= after <= base.high and base.low <= first <= base.high):
+            return None
+        ends = (first, first + (count - 1) * step)
+        return first, last, step, count, min(ends), max(ends)
+
+    def _for_range(self, stmt: n.For):
+        """Values the variable of a planned, non-empty FOR takes inside its body."""
+        plan = self._for_plan(stmt)
+        if plan is None or plan[3] == 0:
+            return None
+        return plan[4], plan[5]
+
     def range_loop(self, stmt: n.For, sym: Symbol, var: str, indent: int) -> bool:
         """A FOR with constant bounds whose variable the body never assigns: Python ``for``.
 
         The watchdog is charged for all iterations at once, and array indexes by the loop
         variable need no bounds check when its whole range is inside the array.
         """
-        first = self.ck.const_value(stmt.start)
-        last = self.ck.const_value(stmt.end)
-        step = 1 if stmt.step is None else self.ck.const_value(stmt.step)
-        for value in (first, last, step):
-            if not isinstance(value, int) or isinstance(value, bool):
-                return False
-        if step == 0 or sym.storage == "global":
+        plan = self._for_plan(stmt)
+        if plan is None:
             return False
-        _counts, assigned, _timed = self.analyze(stmt.body)
-        if sym in assigned:
-            return False
-        count = max(0, (last - first) // step + 1)
+        first, last, step, count, low, high = plan
         after = first + count * step
-        low, high = (
-            (first, first + (count - 1) * step)
-            if step > 0
-            else (
-                first + (count - 1) * step,
-                first,
-            )
-        )
-        base = T.base_of(sym.type)
-        if not (base.low <= after <= base.high and base.low <= first <= base.high):
-            return False
         stop = last + (1 if step > 0 else -1)
         self.emit(indent, "C.wd -= " + str(count))
         self.emit(indent, f"if C.wd < 0: h_wd({stmt.span.line})")
@@ -826,7 +950,8 @@ class CodeGen:
             index = index.left
         if not isinstance(index, n.Name):
             return None
-        known = self.known.get(self.ann.refs.get(id(index)))
+        sym = self.ann.refs.get(id(index))
+        known = self.known.get(sym) or self.facts.get(sym)
         if known is None:
             return None
         return known[0] + offset, known[1] + offset

@@ -237,6 +237,10 @@ class Runtime:
         namespace["G"] = self._globals
         namespace["C"] = self._ctx
         namespace["h_wd"] = self._watchdog
+        namespace["h_fault"] = self._fault_in_cycle
+        namespace["h_crash"] = self._crash_in_cycle
+        namespace["h_PlcFault"] = PlcFault
+        namespace["h_Exception"] = Exception
         self._instances = {}
         for inst in program.instances:
             obj = program.classes[inst.pou.name]()
@@ -282,19 +286,27 @@ class Runtime:
     def status(self, value: str) -> None:
         self._status = value
         self._fast_ok = value == "RUN" and self._fast and not self._forced
+        # While the generated cycle alone is enough, it *is* rt.scan (one call less).
+        if self._fast_ok:
+            self.__dict__["scan"] = self._cycle
+        else:
+            self.__dict__.pop("scan", None)
+
+    def _fault_in_cycle(self, exc: PlcFault) -> None:
+        self._enter_fault(exc.code, exc.line, exc.args_dict)
+        self._ctx.now += self.scan_ms
+
+    def _crash_in_cycle(self, exc: Exception) -> None:
+        self._enter_fault("F_INTERNAL", 0, {"detail": type(exc).__name__})
+        self._ctx.now += self.scan_ms
 
     # --------------------------------------------------------------- scans
     def scan(self) -> None:
         """One base tick: inputs in, due tasks, outputs out, then the clock advances."""
         if self._fast_ok:
-            try:
-                self._cycle()  # advances the clock itself
-                return
-            except PlcFault as exc:
-                self._enter_fault(exc.code, exc.line, exc.args_dict)
-            except Exception as exc:  # sandbox boundary: any slip in a scan is a FAULT
-                self._enter_fault("F_INTERNAL", 0, {"detail": type(exc).__name__})
-        elif self._status == "RUN":
+            self._cycle()  # catches its own faults and advances the clock
+            return
+        if self._status == "RUN":
             try:
                 self._scan_general()
             except PlcFault as exc:
