@@ -123,6 +123,13 @@ def _statement():
         ints.map(lambda e: f"c := c + {e};"),
         bools.map(lambda e: f"tm(IN := {e}, PT := T#30ms);"),
         st.just("s := CONCAT(LEFT(s, 10), 'ab');"),
+        # Indexes by variables exercise the bounds-check elision: an unsound one would
+        # surface as a Python IndexError, i.e. an F_INTERNAL fault.
+        st.sampled_from(["a", "b"]).flatmap(
+            lambda v: st.sampled_from(
+                [f"arr[{v}] := arr[{v}] + 1;", f"b := arr[{v}];", f"{v} := 3;", f"{v} := b;"]
+            )
+        ),
     )
     return st.recursive(
         simple,
@@ -160,7 +167,7 @@ def test_generated_well_typed_programs_run_and_snapshot(statements):
     rt = Runtime(program)
     for _ in range(3):
         rt.scan()
-    assert rt.fault is None or rt.fault.code in {"F_DIV_ZERO", "F_MATH"}, rt.fault
+    assert rt.fault is None or rt.fault.code in {"F_DIV_ZERO", "F_MATH", "F_INDEX"}, rt.fault
     twin = Runtime.restore(program, json.loads(json.dumps(rt.snapshot())))
     for _ in range(3):
         rt.scan()
