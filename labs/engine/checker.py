@@ -232,6 +232,7 @@ class Checker:
         self.scope: dict[str, Symbol] = {}
         self.pou: PouInfo | None = None
         self.loop_depth = 0
+        self.top_call = None  # id of a call that is a statement or a whole assigned value
 
     # ---------------------------------------------------------- reporting
     def error(self, code: str, span: n.Span, **args) -> None:
@@ -766,15 +767,7 @@ class Checker:
                         else:
                             glob.used = True
                 continue
-            if pou.kind == "FUNCTION":
-                if kind in ("output", "inout"):
-                    self.error("E_UNSUPPORTED", block.span, what=f"{block.kind} in a FUNCTION")
-                    continue
-                storage = "local"
-            elif kind == "temp":
-                storage = "local"
-            else:
-                storage = "self"
+            storage = "local" if pou.kind == "FUNCTION" or kind == "temp" else "self"
             if pou.kind == "PROGRAM" and kind == "inout":
                 self.error("E_UNSUPPORTED", block.span, what="VAR_IN_OUT in a PROGRAM")
                 continue
@@ -897,10 +890,12 @@ class Checker:
         if isinstance(stmt, n.Assign):
             target_type = self.expr(stmt.target)
             self.check_assignable(stmt.target)
+            self.top_call = id(stmt.value)
             value_type = self.expr(stmt.value)
             if target_type is not None and value_type is not None:
                 self.require(target_type, stmt.value, value_type)
         elif isinstance(stmt, n.CallStmt):
+            self.top_call = id(stmt.call)
             self.call(stmt.call, statement=True)
         elif isinstance(stmt, n.If):
             for cond, body in stmt.branches:
@@ -1496,30 +1491,59 @@ class Checker:
         return T.VOID
 
     def call_function(self, e: n.Call, info: PouInfo):
-        """Check a call of a user FUNCTION (positional or formal arguments)."""
+        """Check a call of a user FUNCTION (positional or formal arguments).
+
+        Positional arguments fill the inputs, then the VAR_IN_OUTs, in declaration order;
+        outputs are bound with ``=>``. A function with outputs or VAR_IN_OUT can only be
+        called as a statement or as the whole right side of an assignment.
+        """
         call = CallInfo("func", info)
         if self.pou is not None:
             self.pou.calls.add(info.name)
+        positional = info.inputs + info.inouts
         args: list = [None] * len(info.inputs)
+        seen = set()
         for i, arg in enumerate(e.args):
-            if arg.output:
-                self.error("E_CALL_ARGS", arg.span, name=info.display, detail="no outputs")
-                continue
             if arg.name is None:
-                if i >= len(args):
+                if arg.output or i >= len(positional):
                     self.error("E_CALL_ARGS", arg.span, name=info.display, detail="too many")
                     continue
-                index = i
+                sym = positional[i]
             else:
-                names = [s.name for s in info.inputs]
-                if arg.name not in names:
+                sym = info.symbols.get(arg.name)
+                if sym is None or sym.kind not in ("input", "output", "inout"):
                     self.error("E_NO_MEMBER", arg.span, type=info.display, name=arg.name)
                     continue
-                index = names.index(arg.name)
+            if sym.name in seen:
+                self.error("E_DUPLICATE", arg.span, name=sym.display)
+                continue
+            seen.add(sym.name)
             t = self.expr(arg.value)
-            if t is not None:
-                self.require(info.inputs[index].type, arg.value, t)
-            args[index] = arg.value
+            if (sym.kind == "output") != arg.output:
+                detail = f"use {sym.display} => ..." if sym.kind == "output" else "no outputs"
+                self.error("E_CALL_ARGS", arg.span, name=info.display, detail=detail)
+                continue
+            if sym.kind == "output":
+                self.check_assignable(arg.value)
+                if t is not None and not self.compatible(t, sym.type):
+                    self.error("E_TYPE_MISMATCH", arg.span, expected=t, actual=sym.type, hint="")
+                call.outputs.append((sym, arg.value))
+            elif sym.kind == "inout":
+                self.check_assignable(arg.value)
+                if t is not None and not self.compatible_exact(sym.type, t):
+                    self.error("E_TYPE_MISMATCH", arg.span, expected=sym.type, actual=t, hint="")
+                call.inouts.append((sym, arg.value))
+            else:
+                if t is not None:
+                    self.require(sym.type, arg.value, t)
+                args[info.inputs.index(sym)] = arg.value
+        for sym in info.inouts:
+            if sym.name not in seen:
+                self.error(
+                    "E_CALL_ARGS", e.span, name=info.display, detail=f"{sym.display} must be given"
+                )
+        if (info.outputs or info.inouts) and self.top_call != id(e):
+            self.error("E_UNSUPPORTED", e.span, what="this call inside an expression")
         call.args = args
         call.result = info.return_type
         self.ann.calls[id(e)] = call

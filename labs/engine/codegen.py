@@ -306,7 +306,7 @@ class CodeGen:
                 assigned.add(self.ann.refs.get(id(node.var)))
             elif isinstance(node, n.Call):
                 call = self.ann.calls.get(id(node))
-                if call is not None and call.kind == "fb":
+                if call is not None and call.kind in ("fb", "func"):
                     if call.target.std and call.target.name in TIMED_FBS:
                         timed = True
                     for _sym, target in call.outputs + call.inouts:
@@ -380,18 +380,22 @@ class CodeGen:
 
     def gen_function(self, info: PouInfo) -> None:
         """A FUNCTION as a Python function of its inputs returning its value."""
-        params = ", ".join(s.attr for s in info.inputs)
+        params = ", ".join(s.attr for s in info.inputs + info.inouts)
         self.emit(0, f"def f_{info.name}({params}):")
         self.pou = info
         self.facts = {}
         ret = info.symbols[info.name]
         self.func_return = ret.attr
+        if info.outputs or info.inouts:
+            # Outputs and VAR_IN_OUTs come back with the value; the call site stores them.
+            extra = [s.attr for s in info.outputs + info.inouts]
+            self.func_return = f"({ret.attr}, {', '.join(extra)})"
         for sym in info.symbols.values():
-            if sym.kind in ("input",):
+            if sym.kind in ("input", "inout"):
                 continue
             self.emit(1, f"{sym.attr} = {self.value_code(sym.type, sym.init)}")
         self.block(info.node.body, 1)
-        self.emit(1, f"return {ret.attr}")
+        self.emit(1, f"return {self.func_return}")
         self.pou = None
         self.func_return = None
 
@@ -547,7 +551,7 @@ class CodeGen:
                 spoil(node.var)
             elif isinstance(node, n.Call):
                 call = self.ann.calls.get(id(node))
-                if call is not None and call.kind == "fb":
+                if call is not None and call.kind in ("fb", "func"):
                     for _sym, target in call.outputs + call.inouts:
                         spoil(target)
         return changes
@@ -600,6 +604,17 @@ class CodeGen:
             self.emit(indent, f"{value} = {self.expr(stmt.value)}")
             new = f"({base_code} | {mask}) if {value} else ({base_code} & {~mask})"
             self.emit(indent, f"{base_code} = {wrap(new, self.ann.types[id(base)])}")
+        elif isinstance(stmt, n.Assign) and self._multi_result(stmt.value):
+            result = self._multi_call(stmt.value, indent)
+            target_type = self.ann.types[id(stmt.target)]
+            source = self.ann.calls[id(stmt.value)].result
+            if T.kind_of(target_type) == "real" and T.kind_of(source) == "int":
+                result = f"({result} + 0.0)"
+            elif isinstance(target_type, T.StringType):
+                result = f"({result})[:{target_type.length}]"
+            elif isinstance(target_type, T.SubrangeType):
+                result = f"h_range({result}, {target_type.low}, {target_type.high}, {line})"
+            self.emit(indent, f"{self.expr(stmt.target)} = {result}")
         elif isinstance(stmt, n.Assign):
             target_type = self.ann.types[id(stmt.target)]
             value = self.coerce(stmt.value, target_type, line)
@@ -608,6 +623,8 @@ class CodeGen:
             call = self.ann.calls[id(stmt.call)]
             if call.kind == "fb":
                 self.fb_call(stmt.call, call, indent)
+            elif self._multi_result(stmt.call):
+                self._multi_call(stmt.call, indent)
             else:
                 self.emit(indent, self.expr(stmt.call))
         elif isinstance(stmt, n.If):
@@ -666,6 +683,36 @@ class CodeGen:
             self.emit(indent, "continue")
         elif isinstance(stmt, n.Return):
             self.emit(indent, f"return {self.func_return}" if self.func_return else "return")
+
+    def _multi_result(self, expr) -> bool:
+        """Is ``expr`` a call of a FUNCTION that also returns outputs or VAR_IN_OUTs?"""
+        call = self.ann.calls.get(id(expr)) if isinstance(expr, n.Call) else None
+        return (
+            call is not None
+            and call.kind == "func"
+            and bool(call.target.outputs or call.target.inouts)
+        )
+
+    def _multi_call(self, call_node: n.Call, indent: int) -> str:
+        """Call such a FUNCTION, store its outputs and VAR_IN_OUTs; code of its value."""
+        call = self.ann.calls[id(call_node)]
+        info: PouInfo = call.target
+        result = self.new_tmp("_m")
+        self.emit(indent, f"{result} = {self.expr(call_node)}")
+        outputs = dict(call.outputs)
+        inouts = dict(call.inouts)
+        for k, sym in enumerate(info.outputs + info.inouts, start=1):
+            target = outputs.get(sym) if sym.kind == "output" else inouts.get(sym)
+            if target is None:
+                continue
+            source = f"{result}[{k}]"
+            target_type = self.ann.types[id(target)]
+            if T.kind_of(target_type) == "real" and T.kind_of(sym.type) == "int":
+                source = f"({source} + 0.0)"
+            elif isinstance(target_type, T.StringType):
+                source = f"({source})[:{target_type.length}]"
+            self.emit(indent, f"{self.expr(target)} = {source}")
+        return f"{result}[0]"
 
     def label_value(self, expr) -> str:
         """Python constant of a CASE label (enum labels are their index)."""
@@ -1028,6 +1075,8 @@ class CodeGen:
                     args.append(self.value_code(sym.type, sym.init))
                 else:
                     args.append(self.coerce(arg, sym.type, line))
+            bound = dict(call.inouts)
+            args.extend(self.expr(bound[sym]) for sym in info.inouts)
             return f"f_{info.name}({', '.join(args)})"
         if call.kind == "conv":
             return self.conversion(call, line)

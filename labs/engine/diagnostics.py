@@ -216,6 +216,7 @@ PHRASES_ZH = {
     "negated output (NOT x => y)": "取反输出（NOT x => y）",
     "pointers (^)": "指针（^）",
     "program instance arguments": "程序实例参数",
+    "this call inside an expression": "在表达式中的这种调用（请单独调用或直接赋值）",
     "index check": "下标检查",
 }
 
