@@ -167,7 +167,9 @@ def test_generated_well_typed_programs_run_and_snapshot(statements):
     rt = Runtime(program)
     for _ in range(3):
         rt.scan()
-    assert rt.fault is None or rt.fault.code in {"F_DIV_ZERO", "F_MATH", "F_INDEX"}, rt.fault
+    assert rt.fault is None or rt.fault.code in {"F_DIV_ZERO", "F_MATH", "F_INDEX", "F_WATCHDOG"}, (
+        rt.fault
+    )
     twin = Runtime.restore(program, json.loads(json.dumps(rt.snapshot())))
     for _ in range(3):
         rt.scan()
