@@ -125,6 +125,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' 不是 '{name}' 的有效 {type} 值",
     ),
     "A_NOT_SCALAR": ("'{name}' is not a single value", "'{name}' 不是单个值"),
+    "A_CONSTANT": ("'{name}' is a CONSTANT and cannot be written", "'{name}' 是常量，不能写入"),
     "A_SNAPSHOT": ("invalid snapshot: {detail}", "无效的快照：{detail}"),
     "T_NOT_OBJECT": ("the timeline must be a JSON object", "时间线必须是 JSON 对象"),
     "T_SCAN_MS": (

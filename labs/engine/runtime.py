@@ -36,10 +36,11 @@ class _Context:
 class _Ref:
     """A resolved variable: ``container[key]`` or ``container.key``, with its type."""
 
-    __slots__ = ("address", "container", "key", "name", "type")
+    __slots__ = ("address", "constant", "container", "key", "name", "type")
 
-    def __init__(self, container, key, type_, name, address=None):
+    def __init__(self, container, key, type_, name, address=None, constant=False):
         self.container = container
+        self.constant = constant
         self.key = key
         self.type = type_
         self.name = name
@@ -60,7 +61,7 @@ class _Ref:
 class _BitRef:
     """One bit of an integer or bit-string variable, ``status.3``."""
 
-    __slots__ = ("address", "bit", "name", "parent", "type")
+    __slots__ = ("address", "bit", "constant", "name", "parent", "type")
 
     def __init__(self, parent: _Ref, bit: int):
         self.parent = parent
@@ -68,6 +69,7 @@ class _BitRef:
         self.type = T.BOOL
         self.name = f"{parent.name}.{bit}"
         self.address = None
+        self.constant = parent.constant
 
     def get(self):
         return (self.parent.get() >> self.bit) & 1 == 1
@@ -433,7 +435,7 @@ class Runtime:
                 raise AccessError("A_UNKNOWN", name=text[:60])
             sym, where = entry
             holder = self._ns[where]
-            return _Ref(holder, sym.attr, sym.type, sym.display, address)
+            return _Ref(holder, sym.attr, sym.type, sym.display, address, sym.constant)
         parts = text.split(".")
         steps = []
         for part in parts:
@@ -469,7 +471,7 @@ class Runtime:
             if sym is None:
                 raise AccessError("A_UNKNOWN", name=text[:60])
             container = self._globals
-        ref = _Ref(container, sym.attr, sym.type, sym.display, sym.address)
+        ref = _Ref(container, sym.attr, sym.type, sym.display, sym.address, sym.constant)
         ref = self._index(ref, first_idx, text)
         for member, idx in rest:
             t = ref.type
@@ -491,7 +493,9 @@ class Runtime:
                 msym: Symbol | None = info.symbols.get(member)
                 if msym is None or msym.storage == "local":
                     raise AccessError("A_UNKNOWN", name=text[:60])
-                ref = _Ref(obj, msym.attr, msym.type, f"{ref.name}.{msym.display}")
+                ref = _Ref(
+                    obj, msym.attr, msym.type, f"{ref.name}.{msym.display}", None, msym.constant
+                )
             elif isinstance(t, T.StructType) and member in t.fields:
                 display, ftype, _init = t.fields[member]
                 ref = _Ref(obj, f"v_{member}", ftype, f"{ref.name}.{display}")
@@ -510,7 +514,13 @@ class Runtime:
                 if not lo <= value <= hi:
                     raise AccessError("A_UNKNOWN", name=text[:60])
                 offset = offset * (hi - lo + 1) + (value - lo)
-            ref = _Ref(ref.get(), offset, t.element, ref.name)
+            ref = _Ref(ref.get(), offset, t.element, ref.name, None, ref.constant)
+        return ref
+
+    def _writable(self, name: str):
+        ref = self._resolve(name)
+        if ref.constant:
+            raise AccessError("A_CONSTANT", name=ref.name)
         return ref
 
     def read(self, name: str):
@@ -526,14 +536,14 @@ class Runtime:
 
     def write(self, name: str, value) -> None:
         """One-time write; the program may overwrite the value later."""
-        ref = self._resolve(name)
+        ref = self._writable(name)
         plc_value = to_plc(value, ref.type, ref.name)
         ref.set(plc_value)
         self._sync_input(ref)
 
     def force(self, name: str, value) -> None:
         """Hold a variable at ``value`` regardless of the program, until ``unforce``."""
-        ref = self._resolve(name)
+        ref = self._writable(name)
         plc_value = to_plc(value, ref.type, ref.name)
         key = ref.address or ref.name.lower()
         self._forced[key] = (ref, plc_value, ref.name)

@@ -192,6 +192,16 @@ def test_bits_of_integers_are_read_and_written_by_name():
             rt.read(name)
 
 
+def test_constants_cannot_be_written_or_forced():
+    """A CONSTANT is folded into the code, so writing or forcing it is refused."""
+    rt = Runtime(compile_program("PROGRAM P VAR CONSTANT K : INT := 3; END_VAR END_PROGRAM"))
+    for action in (rt.write, rt.force):
+        with pytest.raises(AccessError) as err:
+            action("K", 4)
+        assert err.value.code == "A_CONSTANT"
+    assert rt.read("K") == 3
+
+
 def test_timeline_validation_errors_name_the_problem():
     """An invalid timeline raises TimelineError with a readable reason."""
     program = compile_program("PROGRAM P VAR a : INT; END_VAR END_PROGRAM")
