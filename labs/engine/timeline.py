@@ -112,40 +112,45 @@ def run_timeline(program: Program, timeline: dict, *, on_scan=None) -> TimelineR
                     raise TimelineError("T_ACCESS", cause=exc, t=step["t_ms"]) from None
     checks = []
     fault = None
+    # Steps at the same time act together: all their writes, then one scan, then checks.
+    groups: list[list[dict]] = []
     for step in steps:
-        t = step["t_ms"]
-        if rt.clock_ms > t:
-            # A second step at the same time as an earlier one: already scanned.
-            pass
+        if groups and groups[-1][0]["t_ms"] == step["t_ms"]:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    for group in groups:
+        t = group[0]["t_ms"]
         while rt.clock_ms < t:
             rt.scan()
             if on_scan is not None:
                 on_scan(rt)
-        if rt.clock_ms == t:
-            try:
+        try:
+            for step in group:
                 for name, value in step.get("set", {}).items():
                     rt.write(name, value)
                 for name, value in step.get("force", {}).items():
                     rt.force(name, value)
                 for name in step.get("unforce", []):
                     rt.unforce(name)
-            except AccessError as exc:
-                raise TimelineError("T_ACCESS", cause=exc, t=t) from None
-            rt.scan()
-            if on_scan is not None:
-                on_scan(rt)
+        except AccessError as exc:
+            raise TimelineError("T_ACCESS", cause=exc, t=t) from None
+        rt.scan()
+        if on_scan is not None:
+            on_scan(rt)
         if rt.fault is not None and fault is None:
             fault = rt.fault
-        for name, expected in step.get("expect", {}).items():
-            actual = rt.read(name)
-            checks.append(
-                {
-                    "t_ms": t,
-                    "name": name,
-                    "expected": expected,
-                    "actual": actual,
-                    "passed": values_match(expected, actual),
-                }
-            )
+        for step in group:
+            for name, expected in step.get("expect", {}).items():
+                actual = rt.read(name)
+                checks.append(
+                    {
+                        "t_ms": t,
+                        "name": name,
+                        "expected": expected,
+                        "actual": actual,
+                        "passed": values_match(expected, actual),
+                    }
+                )
     passed = all(c["passed"] for c in checks)
     return TimelineReport(passed, checks, fault, rt.clock_ms // scan_ms, rt.clock_ms)

@@ -202,6 +202,23 @@ def test_constants_cannot_be_written_or_forced():
     assert rt.read("K") == 3
 
 
+def test_steps_at_the_same_time_act_together():
+    """Two steps with the same t_ms: both writes happen before the one scan at t."""
+    program = compile_program("PROGRAM P VAR a, b, s : INT; END_VAR s := a + b; END_PROGRAM")
+    report = run_timeline(
+        program,
+        {
+            "scan_ms": 10,
+            "steps": [
+                {"t_ms": 20, "set": {"a": 1}, "expect": {"s": 3}},
+                {"t_ms": 20, "set": {"b": 2}, "expect": {"a": 1}},
+            ],
+        },
+    )
+    assert report.passed, report.checks
+    assert report.end_ms == 30
+
+
 def test_timeline_validation_errors_name_the_problem():
     """An invalid timeline raises TimelineError with a readable reason."""
     program = compile_program("PROGRAM P VAR a : INT; END_VAR END_PROGRAM")
