@@ -444,6 +444,9 @@ class CodeGen:
         # Runtime.scan *is* this function while the PLC runs one cyclic task unforced, so
         # it catches faults itself (the helpers record them and advance the clock).
         self.emit(0, "def cycle():")
+        # A caller may hold on to rt.scan; once the PLC stops, faults or is forced, the
+        # general scan takes over.
+        self.emit(1, "if not C.fast: return h_scan()")
         self.emit(1, "try:")
         start = len(self.out)
         self._cycle_body(copy_in, copy_out)

@@ -23,7 +23,7 @@ _WD_CHUNK = 4096
 class _Context:
     """Per-runtime state the generated code reads: the clock and the watchdog counter."""
 
-    __slots__ = ("left", "now", "stamp", "t0", "wd")
+    __slots__ = ("fast", "left", "now", "stamp", "t0", "wd")
 
     def __init__(self):
         self.now = 0
@@ -31,6 +31,7 @@ class _Context:
         self.left = 0
         self.t0 = 0.0
         self.stamp = -1
+        self.fast = False
 
 
 class _Ref:
@@ -240,6 +241,7 @@ class Runtime:
         namespace["C"] = self._ctx
         namespace["h_wd"] = self._watchdog
         namespace["h_fault"] = self._fault_in_cycle
+        namespace["h_scan"] = self._scan_slow
         namespace["h_crash"] = self._crash_in_cycle
         namespace["h_PlcFault"] = PlcFault
         namespace["h_Exception"] = Exception
@@ -288,6 +290,7 @@ class Runtime:
     def status(self, value: str) -> None:
         self._status = value
         self._fast_ok = value == "RUN" and self._fast and not self._forced
+        self._ctx.fast = self._fast_ok
         # While the generated cycle alone is enough, it *is* rt.scan (one call less).
         if self._fast_ok:
             self.__dict__["scan"] = self._cycle
@@ -307,7 +310,10 @@ class Runtime:
         """One base tick: inputs in, due tasks, outputs out, then the clock advances."""
         if self._fast_ok:
             self._cycle()  # catches its own faults and advances the clock
-            return
+        else:
+            self._scan_slow()
+
+    def _scan_slow(self) -> None:
         if self._status == "RUN":
             try:
                 self._scan_general()

@@ -102,6 +102,20 @@ def test_stop_clears_outputs_and_start_resumes(program):
     assert rt.get_output("%QX0.0") is True
 
 
+def test_a_kept_reference_to_scan_follows_stop_and_force():
+    """``scan = rt.scan`` kept by a caller still honours STOP and forcing afterwards."""
+    rt = Runtime(compile_program("PROGRAM P VAR n : INT; END_VAR n := n + 1; END_PROGRAM"))
+    scan = rt.scan
+    scan()
+    rt.stop()
+    scan()
+    assert (rt.read("n"), rt.clock_ms) == (1, 20)
+    rt.start()
+    rt.force("n", 7)
+    scan()
+    assert rt.read("n") == 7
+
+
 def test_forcing_an_input_address_overrides_the_plant(program):
     """A forced input holds its value even when the plant writes the input image."""
     rt = Runtime(program, scan_ms=10)
