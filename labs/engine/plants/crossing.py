@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .base import Plant, StateVar, di, do
 from .drawing import button, drawing, lamp, sensor, shape
 
@@ -10,8 +12,11 @@ class TrafficLight(Plant):
     """A road crossed by a zebra crossing; pedestrians ask for green with a button."""
 
     name = "traffic"
-    title = {"en": "Traffic lights with pedestrian request", "zh": "带行人请求的交通信号灯"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {
+        "en": "Traffic lights with pedestrian request",
+        "zh": "带行人请求的交通信号灯",
+    }
+    summary: ClassVar[dict[str, str]] = {
         "en": "Cars have green until a pedestrian presses the button: the WAIT lamp lights, "
         "cars get yellow for 2 s then red; after 1 s the pedestrians get green for 6 s, then "
         "red; after 2 s more cars get green again. Cars and pedestrians never have green "
@@ -94,8 +99,11 @@ class GarageDoor(Plant):
     """A sectional garage door driven up and down by a motor, with a safety edge at its bottom."""
 
     name = "garage"
-    title = {"en": "Garage door with safety edge", "zh": "带安全触边的车库门"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {
+        "en": "Garage door with safety edge",
+        "zh": "带安全触边的车库门",
+    }
+    summary: ClassVar[dict[str, str]] = {
         "en": "OPEN drives the door up until LS_OPEN, CLOSE drives it down until LS_CLOSED, "
         "STOP stops it. If the safety edge touches an obstacle while closing, stop and open "
         "the door fully. Never drive both directions at once; the warning lamp is lit while "

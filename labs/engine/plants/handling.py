@@ -6,6 +6,8 @@ snapshot is JSON-compatible.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .base import Plant, StateVar, ai, ao, di, do
 from .drawing import button, drawing, lamp, sensor, shape
 
@@ -26,8 +28,11 @@ class Conveyor(Plant):
     """A 2 m belt fed with boxes at random intervals; a photo-eye sits at its far end."""
 
     name = "conveyor"
-    title = {"en": "Conveyor with part counting", "zh": "输送带与工件计数"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {
+        "en": "Conveyor with part counting",
+        "zh": "输送带与工件计数",
+    }
+    summary: ClassVar[dict[str, str]] = {
         "en": "START (seal-in) runs the belt, STOP stops it. Count each box when it has passed "
         "the photo-eye PE (falling edge) and show the count on COUNT. At 12 boxes stop the belt "
         "and light LAMP_FULL; the next START clears the count and the lamp and runs again.",
@@ -105,8 +110,11 @@ class Sorter(Plant):
     """Parts of two heights travel past a measuring station to a diverter gate."""
 
     name = "sorting"
-    title = {"en": "Sorting by height with a diverter", "zh": "按高度分拣"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {
+        "en": "Sorting by height with a diverter",
+        "zh": "按高度分拣",
+    }
+    summary: ClassVar[dict[str, str]] = {
         "en": "START (seal-in) runs the belt, STOP stops it. At the measuring station PE_LOW "
         "sees every part and PE_HIGH only tall parts. Tall parts must be pushed into the tall "
         "chute by the diverter, 1.0 m downstream (2.5 s at 0.4 m/s); short parts must pass "
@@ -239,8 +247,8 @@ class FillingLine(Plant):
     """Bottles on a belt stop under a nozzle and are filled by weight on a load cell."""
 
     name = "filling"
-    title = {"en": "Bottle filling line", "zh": "灌装生产线"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {"en": "Bottle filling line", "zh": "灌装生产线"}
+    summary: ClassVar[dict[str, str]] = {
         "en": "START (seal-in) runs the line, STOP stops the belt and closes the valve. When "
         "PE_BOTTLE sees a bottle under the nozzle, stop the belt, open FILL until WEIGHT "
         "reaches 495 g, close it, wait 0.5 s for drips, then run the belt on. Show the number "
@@ -358,7 +366,7 @@ class FillingLine(Plant):
         self.sensors["PE_BOTTLE"] = centred
         bottle = self._under_nozzle()
         weight = 0.0 if bottle is None else bottle["fill"] + self.noise(1.0)
-        self.sensors["WEIGHT"] = max(0, int(round(weight)))
+        self.sensors["WEIGHT"] = max(0, round(weight))
 
     def items(self) -> list[dict]:
         """Bottles on the belt; ``x`` is the bottle centre in metres, ``fill`` in grams."""

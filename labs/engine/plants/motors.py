@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from .base import Plant, StateVar, di, do
 from .drawing import button, drawing, lamp, motor, shape
 
@@ -53,8 +55,11 @@ class MotorStartStop(_OverloadMixin, Plant):
     """Direct-on-line motor with START (NO), STOP (NC) and a thermal overload relay (NC)."""
 
     name = "motor"
-    title = {"en": "Motor start/stop with seal-in", "zh": "电机启停与自锁"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {
+        "en": "Motor start/stop with seal-in",
+        "zh": "电机启停与自锁",
+    }
+    summary: ClassVar[dict[str, str]] = {
         "en": "Pressing START runs the motor and it keeps running after START is released "
         "(seal-in). STOP or an overload trip stops it; the fault lamp shows the trip.",
         "zh": "按下启动按钮电机运行，松开后保持运行（自锁）。按下停止按钮或过载跳闸时电机停止，"
@@ -122,8 +127,11 @@ class ForwardReverse(_OverloadMixin, Plant):
     """Reversing starter: two contactors swap two phases; both closed is a phase-to-phase short."""
 
     name = "fwd_rev"
-    title = {"en": "Forward/reverse with interlock", "zh": "电机正反转与互锁"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {
+        "en": "Forward/reverse with interlock",
+        "zh": "电机正反转与互锁",
+    }
+    summary: ClassVar[dict[str, str]] = {
         "en": "FWD runs the motor forward and REV in reverse, each with seal-in. The two "
         "contactors must never be on together (interlock): change direction only after STOP.",
         "zh": "按正转按钮电机正转，按反转按钮电机反转，均需自锁。两个接触器绝不能同时吸合（互锁）："
@@ -212,11 +220,11 @@ class StarDelta(_OverloadMixin, Plant):
     """Star-delta starter: KM main, KY star, KD delta contactors with auxiliary feedback."""
 
     name = "star_delta"
-    title = {
+    title: ClassVar[dict[str, str]] = {
         "en": "Star-delta starter with contactor feedback",
         "zh": "星三角降压启动（带接触器反馈）",
     }
-    summary = {
+    summary: ClassVar[dict[str, str]] = {
         "en": "START closes KM and KY (star). After 5 s open KY, wait until its feedback KY_FB "
         "is off, pause 100 ms, then close KD (delta). KY and KD must never conduct together. "
         "If a contactor's feedback does not follow its coil within 0.5 s, switch everything "

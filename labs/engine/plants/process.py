@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from .base import Plant, StateVar, ai, di, do
 from .drawing import button, drawing, lamp, sensor, shape
@@ -17,8 +18,8 @@ class Tank(Plant):
     """A 2 m high buffer tank: an inlet valve, an outlet valve, two level switches and a gauge."""
 
     name = "tank"
-    title = {"en": "Tank level control", "zh": "水箱液位控制"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {"en": "Tank level control", "zh": "水箱液位控制"}
+    summary: ClassVar[dict[str, str]] = {
         "en": "START (seal-in) runs the process, STOP ends it. While running, the outlet valve "
         "V_OUT is open (the process consumes water); the inlet V_IN opens when the level falls "
         "below LS_LOW and closes when it reaches LS_HIGH. As a backup, V_IN also closes when "
@@ -125,15 +126,15 @@ class Tank(Plant):
         s = self.sensors
         s["LS_LOW"] = self.level_mm > 400.0
         s["LS_HIGH"] = self.level_mm > 1600.0
-        s["LEVEL"] = int(round(self.level_mm + self.noise(3.0)))
+        s["LEVEL"] = round(self.level_mm + self.noise(3.0))
 
 
 class Mixer(Plant):
     """A 1000 L batch mixer: two ingredient valves, an agitator, a heater and a drain valve."""
 
     name = "mixer"
-    title = {"en": "Batch mixer", "zh": "配料搅拌罐"}
-    summary = {
+    title: ClassVar[dict[str, str]] = {"en": "Batch mixer", "zh": "配料搅拌罐"}
+    summary: ClassVar[dict[str, str]] = {
         "en": "START (tank empty) runs one batch: open V_A until LEVEL reaches 300 L, then V_B "
         "until 600 L. The agitator runs from the moment B starts until draining begins. Heat "
         "(heater only with the agitator running) until TEMP reaches 45.0 °C (TEMP = 450), "
@@ -297,5 +298,5 @@ class Mixer(Plant):
     def _sense(self) -> None:
         s = self.sensors
         s["LS_LOW"] = self.level_l > 10.0
-        s["LEVEL"] = int(round(self.level_l))
-        s["TEMP"] = int(round(self.temp_c * 10.0 + self.noise(2.0)))
+        s["LEVEL"] = round(self.level_l)
+        s["TEMP"] = round(self.temp_c * 10.0 + self.noise(2.0))
