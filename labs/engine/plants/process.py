@@ -101,7 +101,7 @@ class Tank(Plant):
     )
 
     def _reset(self) -> None:
-        self.level_mm = 300.0 + 100.0 * self.rng.random()
+        self.level_mm = 250.0 + 100.0 * self.rng.random()
         self.max_level_mm = self.level_mm
         self.overflowed = False
         self.v_in_pos = 0.0
