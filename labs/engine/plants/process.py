@@ -176,7 +176,7 @@ class Mixer(Plant):
         StateVar(
             "batch_temp", "°C", "Temperature when the last batch was drained", "上一批排料时的温度"
         ),
-        StateVar("batches", "", "Batches drained", "已排料批次"),
+        StateVar("batches", "", "Batches whose draining started", "已开始排料的批次"),
         StateVar("overflowed", "", "The mixer overflowed", "罐体溢出"),
         StateVar("scorched", "", "Heated without agitation for over 2 s", "未搅拌加热超过 2 秒"),
         StateVar(
@@ -270,6 +270,8 @@ class Mixer(Plant):
                 self.draining = True
                 self.batch_a, self.batch_b = round(self.amount_a, 1), round(self.amount_b, 1)
                 self.batch_temp = round(self.temp_c, 2)
+                if self.level_l > 50.0:
+                    self.batches += 1
             out_l = min(self.level_l, 50.0 * secs * max(0.3, math.sqrt(self.level_l / 600.0)))
             share = out_l / self.level_l
             self.amount_a -= self.amount_a * share
@@ -277,9 +279,6 @@ class Mixer(Plant):
             self.level_l -= out_l
             if self.level_l < 0.5:
                 self.level_l = self.amount_a = self.amount_b = 0.0
-                if self.batch_a + self.batch_b > 50.0:
-                    self.batches += 1
-                self.draining = False
         elif not out["V_DRAIN"]:
             self.draining = False
         if self.level_l >= 1000.0:
