@@ -444,7 +444,7 @@ def _result(ev: _Eval) -> CheckResult:
     for lang in LANGS:
         values = dict(base)
         if elapsed is None:
-            values["elapsed"] = "never" if lang == "en" else "从未发生"
+            values["elapsed"] = "never" if lang == "en" else "从未满足"
         else:
             values["elapsed"] = f"{elapsed / 1000.0:.2f} s"
         messages[lang] = render_message(template.get(lang, template["en"]), values)

@@ -262,8 +262,8 @@ def _default_message(kind: str, expect: Any, raw: Mapping[str, Any]) -> dict[str
     if kind == "within":
         return {
             "en": f"Expected {text} within {{limit}} s after {raw.get('after')}; "
-            f"it happened after {{elapsed}}.",
-            "zh": f"期望在 {raw.get('after')} 之后 {{limit}} 秒内满足 {text}；实际用时 {{elapsed}}。",
+            f"time taken: {{elapsed}}.",
+            "zh": f"期望在 {raw.get('after')} 之后 {{limit}} 秒内满足 {text}；实际用时：{{elapsed}}。",
         }
     if kind in ("always", "never"):
         verb = ("must always hold", "必须始终满足") if kind == "always" else ("must never hold", "绝不能出现")
