@@ -255,13 +255,21 @@ def run_scenario(
 
     getters: dict[str, Callable[[], Any]] = {}
     missing: list[str] = []
+    io_names = {p.name.upper(): p for p in plant.IO}
+    io_names.update({p.address.upper(): p for p in plant.IO})
 
     def getter(name: str) -> Callable[[], Any]:
         if name in getters:
             return getters[name]
+        io = io_names.get(name.upper())
         if name.startswith("plant."):
             attr = name[6:]
             fn = lambda: getattr(plant, attr)  # noqa: E731
+        elif io is not None and io.direction == "input":
+            fn = lambda: sim.inputs.get(io.name)  # noqa: E731
+        elif io is not None:
+            outputs = sim.outputs
+            fn = lambda: outputs[io.name]  # noqa: E731
         else:
             try:
                 runtime.read(name)
@@ -352,9 +360,7 @@ def run_scenario(
         if not ev.done:
             _finish(ev, duration, read)
     checks = tuple(_result(ev) for ev in evals)
-    return ScenarioResult(
-        scenario.name, scenario.title, checks, fault, trace, duration, error
-    )
+    return ScenarioResult(scenario.name, scenario.title, checks, fault, trace, duration, error)
 
 
 def _event_action(plant: Plant, runtime: Any, event: Any) -> Callable[[], None]:

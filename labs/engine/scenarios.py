@@ -266,7 +266,11 @@ def _default_message(kind: str, expect: Any, raw: Mapping[str, Any]) -> dict[str
             "zh": f"期望在 {raw.get('after')} 之后 {{limit}} 秒内满足 {text}；实际用时：{{elapsed}}。",
         }
     if kind in ("always", "never"):
-        verb = ("must always hold", "必须始终满足") if kind == "always" else ("must never hold", "绝不能出现")
+        verb = (
+            ("must always hold", "必须始终满足")
+            if kind == "always"
+            else ("must never hold", "绝不能出现")
+        )
         return {
             "en": f"{text} {verb[0]}, but failed at {{t}} s.",
             "zh": f"{text} {verb[1]}，但在 {{t}} 秒时违反。",

@@ -105,24 +105,44 @@ class OpcUaGateway:
         hosted = _Hosted(sandbox, ns, folder)
         for point in sandbox.points.values():
             value = sandbox.image.get(point.address)
-            node = await self._variable(folder, ns, f"{name}.{point.name}", point.name, value,
-                                        point.type, point.unit, point.en, point.zh)
+            node = await self._variable(
+                folder,
+                ns,
+                f"{name}.{point.name}",
+                point.name,
+                value,
+                point.type,
+                point.unit,
+                point.en,
+                point.zh,
+            )
             await node.add_property(ns, "Address", point.address)
             if point.writable:
                 await node.set_writable(True)
             hosted.nodes[point.address] = node
             self._by_node[node.nodeid] = (name, point.address)
-        status = await folder.add_variable(ua.NodeId(f"{name}.Status", ns),
-                                           ua.QualifiedName("Status", ns), sandbox.runtime.status)
+        status = await folder.add_variable(
+            ua.NodeId(f"{name}.Status", ns), ua.QualifiedName("Status", ns), sandbox.runtime.status
+        )
         hosted.nodes["status"] = status
         if sandbox.plant is not None:
-            plant_folder = await folder.add_folder(ua.NodeId(f"{name}.Plant", ns),
-                                                   ua.QualifiedName("Plant", ns))
+            plant_folder = await folder.add_folder(
+                ua.NodeId(f"{name}.Plant", ns), ua.QualifiedName("Plant", ns)
+            )
             for var in sandbox.plant.STATE:
                 value = getattr(sandbox.plant, var.name)
                 type_ = "BOOL" if isinstance(value, bool) else "LREAL"
-                node = await self._variable(plant_folder, ns, f"{name}.Plant.{var.name}",
-                                            var.name, value, type_, var.unit, var.en, var.zh)
+                node = await self._variable(
+                    plant_folder,
+                    ns,
+                    f"{name}.Plant.{var.name}",
+                    var.name,
+                    value,
+                    type_,
+                    var.unit,
+                    var.en,
+                    var.zh,
+                )
                 hosted.nodes[f"plant.{var.name}"] = node
         self.hosted[name] = hosted
         return ns
@@ -195,7 +215,9 @@ class OpcUaGateway:
         if sandbox.plant is not None:
             for var in sandbox.plant.STATE:
                 value = getattr(sandbox.plant, var.name)
-                changes.append((f"plant.{var.name}", value, "BOOL" if isinstance(value, bool) else "LREAL"))
+                changes.append(
+                    (f"plant.{var.name}", value, "BOOL" if isinstance(value, bool) else "LREAL")
+                )
         for key, value, type_ in changes:
             if key in hosted.pushed and hosted.pushed[key] == value:
                 continue

@@ -59,8 +59,9 @@ def parse_address(address: str) -> tuple[str, str, int, int]:
 class Sandbox:
     """A PLC program with an optional plant, run in real time for protocol clients."""
 
-    def __init__(self, program: Any, *, plant: Plant | None = None, scan_ms: int = 10,
-                 name: str = "sandbox") -> None:
+    def __init__(
+        self, program: Any, *, plant: Plant | None = None, scan_ms: int = 10, name: str = "sandbox"
+    ) -> None:
         self.name = name
         self.scan_ms = scan_ms
         self.runtime = Runtime(program, scan_ms=scan_ms)

@@ -22,6 +22,9 @@ class PlantSimulation:
         self._inputs = [(p.name, p.address) for p in plant.inputs_io]
         self._outputs = [(p.name, p.address) for p in plant.outputs_io]
         self._written: dict[str, Any] = {}
+        # what the PLC saw and produced in the last scan, by I/O name (cheap to read in checks)
+        self.inputs: dict[str, Any] = {}
+        self.outputs: dict[str, Any] = {name: None for name, _ in self._outputs}
 
     @property
     def clock_ms(self) -> int:
@@ -38,9 +41,13 @@ class PlantSimulation:
             if address not in written or written[address] != value:
                 rt.set_input(address, value)
                 written[address] = value
+        self.inputs = values
         rt.scan()
         get = rt.get_output
-        self.plant.step(self.scan_ms, {name: get(address) for name, address in self._outputs})
+        outputs = self.outputs
+        for name, address in self._outputs:
+            outputs[name] = get(address)
+        self.plant.step(self.scan_ms, outputs)
 
     def run_for(self, ms: int) -> None:
         """Tick until ``ms`` of PLC time have passed."""
