@@ -226,7 +226,7 @@ def grade(
 class _Eval:
     """The running state of one check during a scenario."""
 
-    __slots__ = ("check", "cond", "done", "passed", "t_ms", "values", "start", "end", "extra")
+    __slots__ = ("check", "cond", "done", "end", "extra", "passed", "start", "t_ms", "values")
 
     def __init__(self, check: Check, cond: Callable[[], bool]) -> None:
         self.check = check
@@ -264,20 +264,20 @@ def run_scenario(
         io = io_names.get(name.upper())
         if name.startswith("plant."):
             attr = name[6:]
-            fn = lambda: getattr(plant, attr)  # noqa: E731
+            fn = lambda: getattr(plant, attr)
         elif io is not None and io.direction == "input":
-            fn = lambda: sim.inputs.get(io.name)  # noqa: E731
+            fn = lambda: sim.inputs.get(io.name)
         elif io is not None:
             outputs = sim.outputs
-            fn = lambda: outputs[io.name]  # noqa: E731
+            fn = lambda: outputs[io.name]
         else:
             try:
                 runtime.read(name)
             except (KeyError, LookupError, ValueError, TypeError):
                 missing.append(name)
-                fn = lambda: None  # noqa: E731
+                fn = lambda: None
             else:
-                fn = lambda: runtime.read(name)  # noqa: E731
+                fn = lambda: runtime.read(name)
         getters[name] = fn
         return fn
 
@@ -428,9 +428,7 @@ def _fail(ev: _Eval, t: int, read: Callable[[str], Any], *, keep_watching: bool 
 def _finish(ev: _Eval, duration: int, read: Callable[[str], Any]) -> None:
     if ev.check.kind in ("always", "never"):
         ev.passed = ev.t_ms is None
-    elif ev.check.kind == "within" and "late" not in ev.extra:
-        _fail(ev, duration, read)
-    elif ev.check.kind in ("at", "final") and ev.t_ms is None:
+    elif ev.check.kind == "within" and "late" not in ev.extra or ev.check.kind in ("at", "final") and ev.t_ms is None:
         _fail(ev, duration, read)
     ev.done = True
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .plants.base import FAULT_KINDS, Plant, PlantError
+from .plants.base import FAULT_KINDS, Plant
 
 CHECK_KINDS = ("at", "within", "always", "never", "final")
 OPS: dict[str, Callable[[Any, Any], bool]] = {

@@ -8,8 +8,8 @@ import pytest
 
 from labs.engine import Limits
 from labs.engine.grading import grade, reference_solution, scenario_documents
-from labs.engine.scenarios import ScenarioError, parse_scenario
 from labs.engine.plants import PLANTS
+from labs.engine.scenarios import ScenarioError, parse_scenario
 
 MOTOR = reference_solution("motor")
 
