@@ -11,6 +11,7 @@ an empty ``__builtins__``.
 from __future__ import annotations
 
 import math
+import re
 
 from . import nodes as n
 from . import types as T
@@ -57,6 +58,62 @@ def _wrap_signed(code: str, bits: int) -> str:
     return f"(((({code}) + {half}) & {mask}) - {half})"
 
 
+_SIMPLE = re.compile(r"^(?:-?[0-9.]+|True|False|[a-z]_[a-z0-9_]*|s\.v_[a-z0-9_]+)$")
+
+# Standard FB bodies inlined at the call (same semantics as stdlib.fb_*; the generated
+# code avoids a Python call per timer per scan). {o} is the instance, inputs by name.
+_INLINE_FBS = {
+    "ton": """if {in}:
+    if not {o}.h_run:
+        {o}.h_run = True
+        {o}.h_t0 = {now}
+    _et = {now} - {o}.h_t0
+    if _et >= {pt}:
+        {o}.v_q = True
+        {o}.v_et = {pt} if {pt} > 0 else 0
+    else:
+        {o}.v_q = False
+        {o}.v_et = _et
+else:
+    {o}.h_run = False
+    {o}.v_q = False
+    {o}.v_et = 0""",
+    "r_trig": """{o}.v_q = {clk} and not {o}.h_m
+{o}.h_m = {clk}""",
+    "f_trig": """{o}.v_q = {o}.h_m and not {clk}
+{o}.h_m = {clk}""",
+    "ctu": """if {r}:
+    {o}.v_cv = 0
+elif {cu} and not {o}.h_m and {o}.v_cv < 32767:
+    {o}.v_cv += 1
+{o}.h_m = {cu}
+{o}.v_q = {o}.v_cv >= {pv}""",
+    "ctd": """if {ld}:
+    {o}.v_cv = {pv}
+elif {cd} and not {o}.h_m and {o}.v_cv > -32768:
+    {o}.v_cv -= 1
+{o}.h_m = {cd}
+{o}.v_q = {o}.v_cv <= 0""",
+}
+
+
+def _walk(node):
+    """Every AST node under ``node`` (statements, expressions, nested tuples)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (tuple, list)):
+            stack.extend(item)
+            continue
+        if not hasattr(item, "__slots__") or isinstance(item, (n.Span, str)):
+            continue
+        yield item
+        for name in item.__slots__:
+            value = getattr(item, name)
+            if isinstance(value, (tuple, list)) or hasattr(value, "__slots__"):
+                stack.append(value)
+
+
 class CodeGen:
     """Generate the Python module source for a checked program."""
 
@@ -69,6 +126,9 @@ class CodeGen:
         self.tmp = 0
         self.pou: PouInfo | None = None
         self.func_return: str | None = None
+        self.cached: dict = {}  # Symbol -> local name holding it during the body
+        self.known: dict = {}  # Symbol -> (low, high) of a FOR variable inside its loop
+        self.uses_now = False
 
     # ------------------------------------------------------------ plumbing
     def new_tmp(self, prefix: str = "_t") -> str:
@@ -217,14 +277,83 @@ class CodeGen:
         self.emit(0, f"def {prefix}{info.name}(s):")
         self.pou = info
         self.func_return = None
+        self.body_with_cache(info, 1)
+        self.pou = None
+
+    def analyze(self, body):
+        """Use counts of symbols in ``body`` and the symbols it (re)assigns as a whole."""
+        counts: dict = {}
+        assigned: set = set()
+        timed = False
+        for node in _walk(body):
+            if isinstance(node, (n.Name, n.Address)):
+                ref = self.ann.refs.get(id(node))
+                if isinstance(ref, Symbol) and id(node) not in self.ann.consts:
+                    counts[ref] = counts.get(ref, 0) + 1
+            if isinstance(node, n.Assign) and isinstance(node.target, (n.Name, n.Address)):
+                assigned.add(self.ann.refs.get(id(node.target)))
+            elif isinstance(node, n.For):
+                assigned.add(self.ann.refs.get(id(node.var)))
+            elif isinstance(node, n.Call):
+                call = self.ann.calls.get(id(node))
+                if call is not None and call.kind == "fb":
+                    if call.target.std and call.target.name in TIMED_FBS:
+                        timed = True
+                    for _sym, target in call.outputs + call.inouts:
+                        if isinstance(target, (n.Name, n.Address)):
+                            assigned.add(self.ann.refs.get(id(target)))
+        return counts, assigned, timed
+
+    def body_with_cache(self, info: PouInfo, indent: int, prologue=(), epilogue=()) -> None:
+        """Emit a PROGRAM/FB body that keeps often-used variables in Python locals.
+
+        Instance variables are only touched by their own POU during a call, so they can
+        live in locals for the call and be stored back at the end (in ``finally``, so a
+        FAULT leaves memory as the scan left it). Globals are cached only when the body
+        calls no user POU that could see them.
+        """
+        counts, assigned, timed = self.analyze(info.node.body)
+        may_share_globals = bool(info.calls)
+        self.cached = {}
+        for sym, count in counts.items():
+            if count < 2 or sym.storage == "local":
+                continue
+            if sym.storage == "global" and may_share_globals:
+                continue
+            prefix = "g_" if sym.storage == "global" else "l_"
+            self.cached[sym] = prefix + sym.name
+        store = [s for s in self.cached if s in assigned]
         start = len(self.out)
+        for line in prologue:
+            self.emit(indent, line)
+        if timed:
+            self.emit(indent, "now = C.now")
+        self.uses_now = timed
         for sym in info.symbols.values():
             if sym.storage == "local":
-                self.emit(1, f"{sym.attr} = {self.value_code(sym.type, sym.init)}")
-        self.block(info.node.body, 1)
+                self.emit(indent, f"{sym.attr} = {self.value_code(sym.type, sym.init)}")
+        for sym, local in self.cached.items():
+            holder = "G" if sym.storage == "global" else "s"
+            self.emit(indent, f"{local} = {holder}.{sym.attr}")
+        body_indent = indent
+        if store:
+            self.emit(indent, "try:")
+            body_indent = indent + 1
+        self.block(info.node.body, body_indent)
+        if store:
+            self.emit(indent, "finally:")
+            for sym in store:
+                holder = "G" if sym.storage == "global" else "s"
+                self.emit(indent + 1, f"{holder}.{sym.attr} = {self.cached[sym]}")
+        for line in epilogue:
+            for sym, local in self.cached.items():
+                holder = "G" if sym.storage == "global" else "s"
+                line = re.sub(rf"\b{holder}\.{sym.attr}\b", local, line)
+            self.emit(indent, line)
         if len(self.out) == start:
-            self.emit(1, "pass")
-        self.pou = None
+            self.emit(indent, "pass")
+        self.cached = {}
+        self.uses_now = False
 
     def gen_function(self, info: PouInfo) -> None:
         params = ", ".join(s.attr for s in info.inputs)
@@ -276,20 +405,42 @@ class CodeGen:
                 self.outputs.append((address, sym, where))
         copy_in = [f"{w}.{s.attr} = IN[{i}]" for i, (_a, s, w) in enumerate(self.inputs)]
         copy_out = [f"OUT[{i}] = {w}.{s.attr}" for i, (_a, s, w) in enumerate(self.outputs)]
-        self.emit(0, "def copy_in(IN):")
+        self.emit(0, "def copy_in():")
         for line in copy_in or ["pass"]:
             self.emit(1, line)
-        self.emit(0, "def copy_out(OUT):")
+        self.emit(0, "def copy_out():")
         for line in copy_out or ["pass"]:
             self.emit(1, line)
-        self.emit(0, "def cycle(IN, OUT):")
+        self.emit(0, "def cycle():")
+        limits = self.ck.limits
+        if any(p.has_loops for p in self.ck.pous.values()):
+            chunk = min(4096, limits.max_loop_iterations)
+            self.emit(1, f"C.wd = {chunk}")
+            self.emit(1, f"C.left = {limits.max_loop_iterations - chunk}")
+            self.emit(1, "C.t0 = 0.0")
+        instances = self.ck.instances
+        single = (
+            len(instances) == 1
+            and instances[0].task is None
+            and not any(isinstance(x, n.Return) for x in _walk(instances[0].pou.node.body))
+        )
+        if single:
+            # One cyclic program: its body is inlined between the image copies.
+            inst = instances[0]
+            self.pou = inst.pou
+            self.emit(1, f"s = P_{inst.name}")
+            local_in = [line.replace(f"P_{inst.name}.", "s.") for line in copy_in]
+            local_out = [line.replace(f"P_{inst.name}.", "s.") for line in copy_out]
+            self.body_with_cache(inst.pou, 1, local_in, local_out)
+            self.pou = None
+            return
         for line in copy_in:
             self.emit(1, line)
-        for inst in self.ck.instances:
+        for inst in instances:
             self.emit(1, f"p_{inst.pou.name}(P_{inst.name})")
         for line in copy_out:
             self.emit(1, line)
-        if not (copy_in or copy_out or self.ck.instances):
+        if not (copy_in or copy_out or instances):
             self.emit(1, "pass")
 
     # ---------------------------------------------------------- statements
@@ -376,6 +527,8 @@ class CodeGen:
         sym = self.ann.refs[id(stmt.var)]
         var = self.expr(stmt.var)
         vtype = sym.type
+        if self.range_loop(stmt, sym, var, indent):
+            return
         end = self.new_tmp("_e")
         self.emit(indent, f"{var} = {self.coerce(stmt.start, vtype, line)}")
         end_value = self.ck.const_value(stmt.end)
@@ -402,6 +555,48 @@ class CodeGen:
         self.block(stmt.body, indent + 1)
         self.emit(indent + 1, f"{var} = {wrap(f'{var} + {step}', vtype)}")
 
+    def range_loop(self, stmt: n.For, sym: Symbol, var: str, indent: int) -> bool:
+        """A FOR with constant bounds whose variable the body never assigns: Python ``for``.
+
+        The watchdog is charged for all iterations at once, and array indexes by the loop
+        variable need no bounds check when its whole range is inside the array.
+        """
+        first = self.ck.const_value(stmt.start)
+        last = self.ck.const_value(stmt.end)
+        step = 1 if stmt.step is None else self.ck.const_value(stmt.step)
+        for value in (first, last, step):
+            if not isinstance(value, int) or isinstance(value, bool):
+                return False
+        if step == 0 or sym.storage == "global":
+            return False
+        _counts, assigned, _timed = self.analyze(stmt.body)
+        if sym in assigned:
+            return False
+        count = max(0, (last - first) // step + 1)
+        after = first + count * step
+        low, high = (
+            (first, first + (count - 1) * step)
+            if step > 0
+            else (
+                first + (count - 1) * step,
+                first,
+            )
+        )
+        base = T.base_of(sym.type)
+        if not (base.low <= after <= base.high and base.low <= first <= base.high):
+            return False
+        stop = last + (1 if step > 0 else -1)
+        self.emit(indent, "C.wd -= " + str(count))
+        self.emit(indent, f"if C.wd < 0: h_wd({stmt.span.line})")
+        self.emit(indent, f"for {var} in h_iter({first}, {stop}, {step}):")
+        if count:
+            self.known[sym] = (low, high)
+        self.block(stmt.body, indent + 1)
+        self.known.pop(sym, None)
+        self.emit(indent, "else:")
+        self.emit(indent + 1, f"{var} = {after}")
+        return True
+
     def fb_call(self, call_node: n.Call, call, indent: int) -> None:
         line = call_node.span.line
         info: PouInfo = call.target
@@ -411,17 +606,42 @@ class CodeGen:
         else:
             ref = self.new_tmp("_i")
             self.emit(indent, f"{ref} = {inst}")
+        if info.std and info.name in _INLINE_FBS:
+            codes = {}
+            for sym, value in call.inputs:
+                code = self.coerce(value, sym.type, line)
+                if not _SIMPLE.match(code):
+                    tmp = self.new_tmp("_x")
+                    self.emit(indent, f"{tmp} = {code}")
+                    code = tmp
+                self.emit(indent, f"{ref}.{sym.attr} = {code}")
+                codes[sym.name] = code
+            for sym in info.inputs:
+                codes.setdefault(sym.name, f"{ref}.{sym.attr}")
+            now = "now" if self.uses_now else "C.now"
+            template = _INLINE_FBS[info.name]
+            for text in template.format(o=ref, now=now, **codes).split("\n"):
+                if text.strip():
+                    depth = (len(text) - len(text.lstrip(" "))) // 4
+                    self.emit(indent + depth, text.strip())
+            self._fb_outputs(call, ref, indent)
+            return
         for sym, value in call.inputs:
             self.emit(indent, f"{ref}.{sym.attr} = {self.coerce(value, sym.type, line)}")
         for sym, value in call.inouts:
             self.emit(indent, f"{ref}.{sym.attr} = {self.expr(value)}")
         if info.std:
-            extra = ", C.now" if info.name in TIMED_FBS else ""
+            extra = ""
+            if info.name in TIMED_FBS:
+                extra = ", now" if self.uses_now else ", C.now"
             self.emit(indent, f"fb_{info.name}({ref}{extra})")
         else:
             self.emit(indent, f"fb_{info.name}({ref})")
         for sym, value in call.inouts:
             self.emit(indent, f"{self.expr(value)} = {ref}.{sym.attr}")
+        self._fb_outputs(call, ref, indent)
+
+    def _fb_outputs(self, call, ref: str, indent: int) -> None:
         for sym, target in call.outputs:
             target_type = self.ann.types[id(target)]
             src = f"{ref}.{sym.attr}"
@@ -458,6 +678,9 @@ class CodeGen:
         return code
 
     def ref_code(self, sym: Symbol) -> str:
+        local = self.cached.get(sym)
+        if local is not None:
+            return local
         if sym.storage == "global":
             return f"G.{sym.attr}"
         if sym.storage == "local":
@@ -511,6 +734,12 @@ class CodeGen:
                 (c - lo) * st for c, (lo, _hi), st in zip(consts, dims, strides, strict=True)
             )
             return f"{base}[{offset}]"
+        if len(dims) == 1:
+            known = self._known_range(e.indices[0])
+            lo, hi = dims[0]
+            if known is not None and lo <= known[0] and known[1] <= hi:
+                code = self.expr(e.indices[0])
+                return f"{base}[{code} - {lo}]" if lo else f"{base}[{code}]"
         temps, checks, parts = [], [], []
         for index, (lo, hi), st in zip(e.indices, dims, strides, strict=True):
             k = self.new_tmp("_k")
@@ -523,6 +752,22 @@ class CodeGen:
         temps_code = "(" + ", ".join(temps) + ",)"
         fail = f"h_oobn({temps_code}, {dims_code}, {line})"
         return f"{base}[{' + '.join(parts)} if {cond} else {fail}]"
+
+    def _known_range(self, index):
+        """Range of values of an index that is a FOR variable (or one plus a constant)."""
+        offset = 0
+        if isinstance(index, n.Binary) and index.op in ("+", "-"):
+            const = self.ck.const_value(index.right)
+            if not isinstance(const, int) or isinstance(const, bool):
+                return None
+            offset = const if index.op == "+" else -const
+            index = index.left
+        if not isinstance(index, n.Name):
+            return None
+        known = self.known.get(self.ann.refs.get(id(index)))
+        if known is None:
+            return None
+        return known[0] + offset, known[1] + offset
 
     def unary(self, e: n.Unary, t) -> str:
         operand = self.expr(e.operand)

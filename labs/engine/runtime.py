@@ -199,11 +199,11 @@ class Runtime:
             raise AccessError("A_VALUE", value=str(scan_ms), type="scan_ms > 0", name="scan_ms")
         self.program = program
         self.scan_ms = scan_ms
-        self.clock_ms = 0
-        self.status = "RUN"
+        self._ctx = _Context()
+        self._status = "RUN"
+        self._fast_ok = False
         self.fault: Fault | None = None
         self._forced: dict[str, tuple[_Ref, object, str]] = {}
-        self._ctx = _Context()
         self._globals = program.classes["_G"]()
         namespace = dict(program.namespace)
         namespace["G"] = self._globals
@@ -214,6 +214,10 @@ class Runtime:
             obj = program.classes[inst.pou.name]()
             self._instances[inst.name] = obj
             namespace[f"P_{inst.name}"] = obj
+        self._in = [T.default_value(s.type) for _a, s, _w in program.inputs]
+        self._out = [T.default_value(s.type) for _a, s, _w in program.outputs]
+        namespace["IN"] = self._in
+        namespace["OUT"] = self._out
         namespace["__builtins__"] = {}
         exec(program.code, namespace)  # noqa: S102 - generated from the checked AST only
         self._ns = namespace
@@ -225,38 +229,57 @@ class Runtime:
             inst.name: (namespace[f"p_{inst.pou.name}"], self._instances[inst.name])
             for inst in program.instances
         }
-        self._in = [T.default_value(s.type) for _a, s, _w in program.inputs]
-        self._out = [T.default_value(s.type) for _a, s, _w in program.outputs]
         self._task_due = {t.name: 0 for t in program.tasks}
         self._every_tick = tuple(self._bodies[i.name] for i in program.instances if i.task is None)
         self._fast = not program.tasks
-        self._loops = program.has_loops
         self._init_all()
+        self.status = "RUN"
+
+    @property
+    def clock_ms(self) -> int:
+        """The PLC clock in ms: the scan that runs at clock t sees TIME now = t."""
+        return self._ctx.now
+
+    @clock_ms.setter
+    def clock_ms(self, value: int) -> None:
+        self._ctx.now = value
+
+    @property
+    def status(self) -> str:
+        """RUN, STOP or FAULT."""
+        return self._status
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self._status = value
+        self._fast_ok = value == "RUN" and self._fast and not self._forced
 
     # --------------------------------------------------------------- scans
     def scan(self) -> None:
         """One base tick: inputs in, due tasks, outputs out, then the clock advances."""
-        if self.status == "RUN":
-            ctx = self._ctx
-            ctx.now = self.clock_ms
-            if self._loops:
-                budget = self.program.limits.max_loop_iterations
-                ctx.wd = min(_WD_CHUNK, budget)
-                ctx.left = budget - ctx.wd
-                ctx.t0 = time.perf_counter()
+        if self._fast_ok:
             try:
-                if self._fast and not self._forced:
-                    self._cycle(self._in, self._out)
-                else:
-                    self._scan_general()
+                self._cycle()
             except PlcFault as exc:
                 self._enter_fault(exc.code, exc.line, exc.args_dict)
-            except Exception as exc:
+            except Exception as exc:  # sandbox boundary: any slip in a scan is a FAULT
                 self._enter_fault("F_INTERNAL", 0, {"detail": type(exc).__name__})
-        self.clock_ms += self.scan_ms
+        elif self._status == "RUN":
+            try:
+                self._scan_general()
+            except PlcFault as exc:
+                self._enter_fault(exc.code, exc.line, exc.args_dict)
+            except Exception as exc:  # sandbox boundary: any slip in a scan is a FAULT
+                self._enter_fault("F_INTERNAL", 0, {"detail": type(exc).__name__})
+        self._ctx.now += self.scan_ms
 
     def _scan_general(self) -> None:
-        self._copy_in(self._in)
+        ctx = self._ctx
+        budget = self.program.limits.max_loop_iterations
+        ctx.wd = min(_WD_CHUNK, budget)
+        ctx.left = budget - ctx.wd
+        ctx.t0 = 0.0
+        self._copy_in()
         self._apply_forces()
         now = self.clock_ms
         for task in self.program.tasks:
@@ -271,7 +294,7 @@ class Runtime:
         for body, obj in self._every_tick:
             body(obj)
         self._apply_forces()
-        self._copy_out(self._out)
+        self._copy_out()
 
     def _apply_forces(self) -> None:
         for ref, value, _display in self._forced.values():
@@ -282,13 +305,16 @@ class Runtime:
     def _watchdog(self, line: int) -> None:
         ctx = self._ctx
         limits = self.program.limits
-        if ctx.left <= 0:
-            raise PlcFault("F_WATCHDOG", line, limit=limits.max_loop_iterations)
-        if (time.perf_counter() - ctx.t0) * 1000.0 > limits.watchdog_ms:
+        while ctx.wd < 0:
+            if ctx.left <= 0:
+                raise PlcFault("F_WATCHDOG", line, limit=limits.max_loop_iterations)
+            chunk = min(_WD_CHUNK, ctx.left)
+            ctx.left -= chunk
+            ctx.wd += chunk
+        if ctx.t0 == 0.0:
+            ctx.t0 = time.perf_counter()
+        elif (time.perf_counter() - ctx.t0) * 1000.0 > limits.watchdog_ms:
             raise PlcFault("F_WATCHDOG_TIME", line, limit=limits.watchdog_ms)
-        chunk = min(_WD_CHUNK, ctx.left)
-        ctx.left -= chunk
-        ctx.wd = chunk - 1
 
     def _enter_fault(self, code: str, line: int, args: dict) -> None:
         self.status = "FAULT"
@@ -451,6 +477,7 @@ class Runtime:
         plc_value = to_plc(value, ref.type, ref.name)
         key = ref.address or ref.name.lower()
         self._forced[key] = (ref, plc_value, ref.name)
+        self.status = self._status
         ref.set(plc_value)
         if ref.address is not None and ref.address in self.program.input_index:
             self._in[self.program.input_index[ref.address]] = plc_value
@@ -459,6 +486,7 @@ class Runtime:
         """Release a forced variable (its value stays until something writes it)."""
         ref = self._resolve(name)
         self._forced.pop(ref.address or ref.name.lower(), None)
+        self.status = self._status
 
     @property
     def forced(self) -> dict:
@@ -544,6 +572,7 @@ class Runtime:
             for key, (display, value) in snap["forced"].items():
                 ref = rt._resolve(key if key.startswith("%") else display)
                 rt._forced[key] = (ref, _decode_scalar(value, ref.get()), display)
+            rt.status = rt.status
         except AccessError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

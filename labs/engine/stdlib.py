@@ -509,6 +509,7 @@ class _Struct:
 
 Struct = _Struct
 
+h_iter = range
 h_nan = math.nan
 h_inf = math.inf
 
