@@ -288,7 +288,7 @@ def run_scenario(
     for check in scenario.checks:
         for var in condition_variables(check.expect) + message_variables(check):
             getter(var)
-        evals.append(_Eval(check, compile_condition(check.expect, read)))
+        evals.append(_Eval(check, compile_condition(check.expect, getter)))
     if missing:
         error = {
             "en": f"Variables not found in the program: {', '.join(missing)}.",
@@ -326,12 +326,16 @@ def run_scenario(
             ev.start = ev.end = duration - scan
 
     trace_names = list(scenario.trace) or [p.name for p in plant.IO]
-    for name in trace_names:
-        getter(name)
     trace: dict[str, list] = {name: [] for name in trace_names}
+    traced = [(getter(name), trace[name]) for name in trace_names]
     trace_every = max(1, trace_ms // scan)
     fault: dict[str, Any] | None = None
-    active = list(evals)
+    # invariants run after every scan, so they get a lean path of their own
+    invariants = [ev for ev in evals if ev.check.kind in ("always", "never")]
+    for ev in invariants:
+        ev.extra["bad"] = ev.check.kind == "never"
+    active = [ev for ev in evals if ev.check.kind not in ("always", "never")]
+    step = sim.step
 
     for k in range(duration // scan):
         t = k * scan
@@ -342,15 +346,23 @@ def run_scenario(
                     fn()
                 except PlantError as exc:
                     error = error or exc.messages
-        sim.step()
+        step()
         if fault is None and runtime.status == "FAULT" and runtime.fault is not None:
             fault = {lang: runtime.fault.to_dict(lang) for lang in LANGS}
             fault["t_ms"] = t
         if k % trace_every == 0:
-            for name, points in trace.items():
-                value = read(name)
+            for get, points in traced:
+                value = get()
                 if not points or points[-1][1] != value:
                     points.append([t, value])
+        if invariants:
+            failed = False
+            for ev in invariants:
+                if ev.start <= t <= ev.end and bool(ev.cond()) is ev.extra["bad"]:
+                    _fail(ev, t, read)
+                    failed = True
+            if failed:
+                invariants = [ev for ev in invariants if not ev.done]
         if active:
             for ev in active:
                 if t >= ev.start:
@@ -428,7 +440,12 @@ def _fail(ev: _Eval, t: int, read: Callable[[str], Any], *, keep_watching: bool 
 def _finish(ev: _Eval, duration: int, read: Callable[[str], Any]) -> None:
     if ev.check.kind in ("always", "never"):
         ev.passed = ev.t_ms is None
-    elif ev.check.kind == "within" and "late" not in ev.extra or ev.check.kind in ("at", "final") and ev.t_ms is None:
+    elif (
+        ev.check.kind == "within"
+        and "late" not in ev.extra
+        or ev.check.kind in ("at", "final")
+        and ev.t_ms is None
+    ):
         _fail(ev, duration, read)
     ev.done = True
 

@@ -332,35 +332,57 @@ def condition_variables(cond: Any, where: str = "condition") -> list[str]:
     return [str(k) for k in cond]
 
 
-def compile_condition(cond: Any, read: Callable[[str], Any]) -> Callable[[], bool]:
-    """Turn a condition into a closure over ``read(variable)``; REAL compares with rel 1e-4."""
+def compile_condition(cond: Any, resolve: Callable[[str], Callable[[], Any]]) -> Callable[[], bool]:
+    """Turn a condition into a closure; ``resolve(variable)`` gives a getter for a variable.
+
+    Getters are bound once here, and exact comparisons (BOOL, integers) use ``==`` directly,
+    because invariants run after every scan. REAL values compare with relative tolerance 1e-4.
+    """
     if "all" in cond:
-        parts = [compile_condition(c, read) for c in cond["all"]]
-        return lambda: all(p() for p in parts)
+        return _all([compile_condition(c, resolve) for c in cond["all"]])
     if "any" in cond:
-        parts = [compile_condition(c, read) for c in cond["any"]]
-        return lambda: any(p() for p in parts)
+        return _any([compile_condition(c, resolve) for c in cond["any"]])
     if "not" in cond:
-        inner = compile_condition(cond["not"], read)
+        inner = compile_condition(cond["not"], resolve)
         return lambda: not inner()
     if "var" in cond:
-        name, op = str(cond["var"]), OPS[cond.get("op", "==")]
+        get, op = resolve(str(cond["var"])), OPS[cond.get("op", "==")]
         if "ref" in cond:
-            ref = str(cond["ref"])
+            ref = resolve(str(cond["ref"]))
             if op in (operator.eq, operator.ne):
                 eq = op is operator.eq
-                return lambda: _equal(read(name), read(ref)) is eq
-            return lambda: op(read(name), read(ref))
+                return lambda: _equal(get(), ref()) is eq
+            return lambda: op(get(), ref())
         value = cond["value"]
         if op in (operator.eq, operator.ne):
             eq = op is operator.eq
-            return lambda: _equal(read(name), value) is eq
-        return lambda: op(read(name), value)
-    pairs = [(str(k), v) for k, v in cond.items()]
-    if len(pairs) == 1:
-        name, value = pairs[0]
-        return lambda: _equal(read(name), value)
-    return lambda: all(_equal(read(n), v) for n, v in pairs)
+            return lambda: _equal(get(), value) is eq
+        return lambda: op(get(), value)
+    return _all([_equality(resolve(str(k)), v) for k, v in cond.items()])
+
+
+def _all(parts: list[Callable[[], bool]]) -> Callable[[], bool]:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda: bool(a() and b())
+    return lambda: all(p() for p in parts)
+
+
+def _any(parts: list[Callable[[], bool]]) -> Callable[[], bool]:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda: bool(a() or b())
+    return lambda: any(p() for p in parts)
+
+
+def _equality(get: Callable[[], Any], expected: Any) -> Callable[[], bool]:
+    if isinstance(expected, bool):
+        return lambda: get() == expected
+    return lambda: _equal(get(), expected)
 
 
 def _equal(actual: Any, expected: Any) -> bool:
