@@ -426,14 +426,17 @@ class Checker:
             return None
         return None
 
-    def cells(self, t) -> int:
+    def cells(self, t, visiting: frozenset = frozenset()) -> int:
         """Memory cells a variable of type ``t`` takes (for the total memory limit)."""
         if isinstance(t, T.ArrayType):
-            return t.size * self.cells(t.element)
+            return t.size * self.cells(t.element, visiting)
         if isinstance(t, T.StructType):
-            return sum(self.cells(ft) for _, ft, _ in t.fields.values()) or 1
+            return sum(self.cells(ft, visiting) for _, ft, _ in t.fields.values()) or 1
         if isinstance(t, T.FBType):
-            return sum(self.cells(s.type) for s in t.info.symbols.values()) or 1
+            if t.name in visiting:  # an FB containing itself: reported as E_RECURSION
+                return 1
+            inner = visiting | {t.name}
+            return sum(self.cells(s.type, inner) for s in t.info.symbols.values()) or 1
         return 1
 
     # ------------------------------------------------------------ constants
@@ -498,6 +501,10 @@ class Checker:
                 elif op == "MOD" and isinstance(a, int) and isinstance(b, int) and b:
                     r = abs(a) % abs(b)
                     r = r if a >= 0 else -r
+                elif op == "**" and isinstance(a, float) and abs(b) <= 1024:
+                    r = a**b
+                    if not isinstance(r, float):
+                        return None
                 else:
                     return None
             except (OverflowError, ZeroDivisionError):
@@ -697,6 +704,7 @@ class Checker:
     def _declare_pou(self, info: PouInfo) -> None:
         pou = info.node
         table = info.symbols
+        self.scope = table
         if pou.kind == "FUNCTION":
             rt = self.resolve_spec(pou.return_type)
             info.return_type = rt
@@ -770,6 +778,7 @@ class Checker:
                         info.inouts.append(sym)
                     if sym.address is not None and pou.kind != "PROGRAM":
                         self.error("E_UNSUPPORTED", span, what="AT addresses outside PROGRAM")
+        self.scope = {}
         # Predeclared I/O that the program itself declares (same name or address).
         if pou.kind == "PROGRAM":
             for name, sym in list(table.items()):
@@ -1267,7 +1276,7 @@ class Checker:
             if lk == "real" and rk in ("int", "real"):
                 result = T.base_of(lt)
                 if isinstance(result, T.LiteralType):
-                    result = T.LREAL if isinstance(T.base_of(rt), T.LiteralType) else T.REAL
+                    result = T.LiteralType("real", None)
             bad = result is None
         else:
             bad = True
@@ -1300,6 +1309,8 @@ class Checker:
         callee = e.callee
         if isinstance(callee, n.Name):
             sym = self.lookup(callee.name)
+            if sym is not None and not isinstance(sym.type, T.FBType):
+                sym = None  # a variable named like a function does not hide the function
             if sym is None:
                 pou = self.pous.get(callee.name)
                 if pou is not None and pou.kind == "FUNCTION":
@@ -1493,11 +1504,18 @@ class Checker:
             if kinds[0] in ("int", "real"):
                 result = self._concrete(types[0], T.DINT, T.LREAL)
         elif name in ("sqrt", "ln", "log", "exp", "sin", "cos", "tan", "asin", "acos", "atan"):
-            if kinds[0] == "real":
+            if kinds[0] == "real" or isinstance(types[0], T.LiteralType):
                 result = self._concrete(types[0], T.DINT, T.LREAL)
+                if isinstance(result, T.LiteralType):
+                    result = T.LiteralType("real", None)
         elif name == "expt":
-            if kinds[0] == "real" and kinds[1] in ("int", "real"):
+            if (kinds[0] == "real" or isinstance(types[0], T.LiteralType)) and kinds[1] in (
+                "int",
+                "real",
+            ):
                 result = self._concrete(types[0], T.DINT, T.LREAL)
+                if isinstance(result, T.LiteralType):
+                    result = T.LiteralType("real", None)
         elif name in ("min", "max", "limit", "sel", "mux"):
             values = types
             if name == "sel":
@@ -1559,8 +1577,9 @@ class Checker:
 
     @staticmethod
     def _concrete(t, int_type, real_type):
+        """The type of a generic function result: an untyped literal stays adaptable."""
         if isinstance(t, T.LiteralType):
-            return int_type if t.kind == "int" else real_type
+            return T.LiteralType(t.kind, None)
         return T.base_of(t)
 
     def _common_any(self, a, b):

@@ -75,6 +75,7 @@ class Parser:
         self.tokens = tokens
         self.pos = 0
         self.depth = 0
+        self.lex_failed = bool(lex_errors)
         for err in lex_errors:
             self._diag(err.code, err.args, err.line, err.column, err.line, err.end_column)
 
@@ -86,7 +87,9 @@ class Parser:
     def error(self, code: str, tok: Token | None = None, **args):
         """Record an error at ``tok`` (default: current token) and unwind."""
         tok = tok or self.peek()
-        self._diag(code, args, tok.line, tok.column, tok.end_line, tok.end_column)
+        if not (tok.kind == "eof" and self.lex_failed):
+            # After an unclosed comment or string, "expected X at end of file" is noise.
+            self._diag(code, args, tok.line, tok.column, tok.end_line, tok.end_column)
         if len(self.diagnostics) >= MAX_ERRORS:
             raise _TooMany
         raise _Abort

@@ -459,8 +459,12 @@ class Runtime:
     def read(self, name: str):
         """Value of a variable (``MOTOR``, ``T1.Q``, ``inst.var``) or address (``%QX0.1``)."""
         ref = self._resolve(name)
-        if ref.address is not None and ref.address in self.program.input_index:
-            return self._in[self.program.input_index[ref.address]]
+        if isinstance(name, str) and name.strip().startswith("%"):
+            # An address names the process image: what the plant sees or sends.
+            if ref.address in self.program.input_index:
+                return self._in[self.program.input_index[ref.address]]
+            if ref.address in self.program.output_index:
+                return self._out[self.program.output_index[ref.address]]
         return from_plc(ref.get(), ref.type)
 
     def write(self, name: str, value) -> None:

@@ -248,9 +248,14 @@ def common_numeric(a, b):
     if isinstance(a, LiteralType) and isinstance(b, LiteralType):
         return LiteralType("real" if "real" in (a.kind, b.kind) else "int", None)
     if isinstance(a, LiteralType):
-        return b if literal_fits(a, b) else None
+        a, b = b, a
     if isinstance(b, LiteralType):
-        return a if literal_fits(b, a) else None
+        if literal_fits(b, a):
+            return a
+        if b.kind == "real" and kind_of(a) == "int" and a.bits <= 32:
+            # INT * 0.5: the integer widens, the real literal adapts to the context.
+            return LiteralType("real", None)
+        return None
     if a == b:
         return a
     if widens(a, b):
