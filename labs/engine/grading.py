@@ -244,7 +244,7 @@ def run_scenario(
     program: Any, plant_name: str, scenario: Scenario, *, trace_ms: int = 50
 ) -> ScenarioResult:
     """Run one scenario against a compiled program; never raises on program behaviour."""
-    from . import Runtime
+    from . import AccessError, Runtime
 
     plant = create_plant(plant_name, seed=scenario.seed)
     runtime = Runtime(program, scan_ms=scenario.scan_ms)
@@ -346,6 +346,8 @@ def run_scenario(
                     fn()
                 except PlantError as exc:
                     error = error or exc.messages
+                except AccessError as exc:
+                    error = error or {lang: exc.message(lang) for lang in LANGS}
         step()
         if fault is None and runtime.status == "FAULT" and runtime.fault is not None:
             fault = {lang: runtime.fault.to_dict(lang) for lang in LANGS}
@@ -376,21 +378,42 @@ def run_scenario(
 
 
 def _event_action(plant: Plant, runtime: Any, event: Any) -> Callable[[], None]:
+    """The action of one scenario event, run before the scan at its time."""
     target = event.target
-    if event.action == "press":
-        return lambda: plant.press(target)
-    if event.action == "release":
-        return lambda: plant.release(target)
-    if event.action == "operate":
-        return lambda: [plant.operate(k, v) for k, v in target.items()] and None
-    if event.action == "configure":
-        return lambda: [plant.configure(k, v) for k, v in target.items()] and None
-    if event.action == "fault":
-        return lambda: plant.inject(target["kind"], target["target"]) and None
-    if event.action == "clear_fault":
-        name = None if target in (True, "all", None) else str(target)
-        return lambda: plant.clear_fault(name)
-    return lambda: [runtime.write(k, v) for k, v in target.items()] and None
+
+    def press() -> None:
+        plant.press(target)
+
+    def release() -> None:
+        plant.release(target)
+
+    def operate() -> None:
+        for name, value in target.items():
+            plant.operate(name, value)
+
+    def configure() -> None:
+        for name, value in target.items():
+            plant.configure(name, value)
+
+    def fault() -> None:
+        plant.inject(target["kind"], target["target"])
+
+    def clear_fault() -> None:
+        plant.clear_fault(None if target in (True, "all", None) else str(target))
+
+    def write() -> None:
+        for name, value in target.items():
+            runtime.write(name, value)
+
+    actions = {
+        "press": press,
+        "release": release,
+        "operate": operate,
+        "configure": configure,
+        "fault": fault,
+        "clear_fault": clear_fault,
+    }
+    return actions.get(event.action, write)
 
 
 def _observe(ev: _Eval, t: int, read: Callable[[str], Any]) -> None:
