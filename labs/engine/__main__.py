@@ -7,12 +7,13 @@ below with ``set_defaults(func=...)``.
 import sys
 
 from labs.engine.cli import build_parser, run_cli
+from labs.gateway.cli import register as register_serve
 
 
 def main(argv=None) -> int:
     """Build the parser, let extra subcommands register, run the chosen one."""
     parser, subparsers = build_parser()
-    del subparsers  # extra subcommands are added here
+    register_serve(subparsers)
     return run_cli(parser, argv)
 
 
