@@ -76,6 +76,21 @@ class PlantSimulation:
         for _ in range(max(0, ms) // self.scan_ms):
             self.step()
 
+    def snapshot(self) -> dict[str, Any]:
+        """PLC and plant state as JSON-compatible data, to pause here and resume elsewhere."""
+        return {"runtime": self.runtime.snapshot(), "plant": self.plant.snapshot()}
+
+    @classmethod
+    def restore(cls, program: Any, snap: dict[str, Any]) -> PlantSimulation:
+        """A simulation that continues exactly like the one ``snap`` was taken from."""
+        from labs.engine import Runtime
+
+        from . import PLANTS
+
+        runtime = Runtime.restore(program, snap["runtime"])
+        plant = PLANTS[snap["plant"]["plant"]].restore(snap["plant"])
+        return cls(runtime, plant)
+
     def resync(self) -> None:
         """Forget what was written so the next tick rewrites every input (after a restart)."""
         self._written.clear()
