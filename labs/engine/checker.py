@@ -792,7 +792,9 @@ class Checker:
                     self._adopt_io(sym, glob)
 
     def _adopt_io(self, sym: Symbol, glob: Symbol) -> None:
-        if sym.type != glob.type or (sym.address is not None and sym.address != glob.address):
+        if sym.address is not None and sym.address != glob.address and sym.type == glob.type:
+            return  # the program's own I/O of the same name hides the predeclared one
+        if sym.type != glob.type:
             self.error(
                 "E_IO_CONFLICT",
                 sym.span,
@@ -1299,7 +1301,8 @@ class Checker:
         else:
             bad = True
         if bad:
-            self.error("E_OPERAND", e.span, op=op, types=f"{lt} and {rt}")
+            if not self._literal_out_of_range([(e.left, lt), (e.right, rt)]):
+                self.error("E_OPERAND", e.span, op=op, types=f"{lt} and {rt}")
             return None
         if isinstance(result, T.LiteralType):
             value = self.const_value(e)
@@ -1311,6 +1314,20 @@ class Checker:
             self.error("E_DIV_ZERO", e.right.span)
             return None
         return result
+
+    def _literal_out_of_range(self, operands) -> bool:
+        """Report E_RANGE when an integer literal does not fit the other operands' type."""
+        typed = [t for _e, t in operands if T.kind_of(t) in ("int", "bit")]
+        typed = [t for t in typed if not isinstance(t, T.LiteralType)]
+        if not typed:
+            return False
+        for expr, t in operands:
+            if isinstance(t, T.LiteralType) and t.kind == "int" and t.value is not None:
+                target = typed[0]
+                if not T.fits(t.value, target):
+                    self.error("E_RANGE", expr.span, value=t.value, type=target)
+                    return True
+        return False
 
     def _common_bits(self, a, b):
         if isinstance(a, T.LiteralType) and a.kind == "int":
@@ -1511,6 +1528,8 @@ class Checker:
         result = None
 
         def bad(detail="") -> None:
+            if self._literal_out_of_range(list(zip(args, types, strict=True))):
+                return
             self.error(
                 "E_OPERAND",
                 e.span,
