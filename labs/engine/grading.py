@@ -21,6 +21,7 @@ from .scenarios import (
     ScenarioError,
     compile_condition,
     condition_variables,
+    format_value,
     message_variables,
     parse_scenario,
     render_message,
@@ -482,7 +483,7 @@ def _result(ev: _Eval) -> CheckResult:
     base["t"] = round((ev.t_ms or 0) / 1000.0, 2)
     base["limit"] = round(c.within_ms / 1000.0, 2)
     base["min"] = round(c.min_ms / 1000.0, 2)
-    base["values"] = ", ".join(f"{k}={_plain(v)}" for k, v in ev.values.items())
+    base["values"] = ", ".join(f"{k}={format_value(v)}" for k, v in ev.values.items())
     template = c.message_early if ev.extra.get("early") and c.message_early else c.message
     messages = {}
     for lang in LANGS:
@@ -493,11 +494,3 @@ def _result(ev: _Eval) -> CheckResult:
             values["elapsed"] = f"{elapsed / 1000.0:.2f} s"
         messages[lang] = render_message(template.get(lang, template["en"]), values)
     return CheckResult(c.id, c.kind, False, c.weight, ev.t_ms, ev.values, messages)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
