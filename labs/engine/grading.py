@@ -250,9 +250,11 @@ def run_scenario(
     plant = create_plant(plant_name, seed=scenario.seed)
     runtime = Runtime(program, scan_ms=scenario.scan_ms)
     sim = PlantSimulation(runtime, plant)
-    sim.scan_ms = scenario.scan_ms
-    for key, value in scenario.settings.items():
-        plant.configure(key, value)
+    try:
+        for key, value in scenario.settings.items():
+            plant.configure(key, value)
+    except PlantError as exc:
+        return ScenarioResult(scenario.name, scenario.title, (), error=exc.messages)
 
     getters: dict[str, Callable[[], Any]] = {}
     missing: list[str] = []

@@ -162,3 +162,12 @@ def test_a_bad_write_event_is_reported_on_the_scenario():
     assert not result.passed
     assert "NOT_THERE" in result.scenarios[0].error["en"]
     assert result.scenarios[0].error["zh"]
+
+
+def test_a_bad_setting_value_is_reported():
+    """A plant setting with a value that is not a number is a scenario error, not a crash."""
+    doc = _scenario(settings={"obstacle_height": "tall"})
+    doc["events"] = []
+    doc["checks"] = [{"kind": "final", "expect": {"LS_CLOSED": True}}]
+    result = grade(reference_solution("garage"), "garage", [doc])
+    assert "obstacle_height" in result.scenarios[0].error["en"]
