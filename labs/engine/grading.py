@@ -95,7 +95,9 @@ class ScenarioResult:
             "duration_ms": self.duration_ms,
             "checks": [c.to_dict(lang) for c in self.checks],
             "first_failure": None if first is None else first.to_dict(lang),
-            "fault": None if self.fault is None else self.fault.get(lang),
+            "fault": None
+            if self.fault is None
+            else {**self.fault[lang], "t_ms": self.fault["t_ms"]},
             "error": None if self.error is None else self.error.get(lang),
             "trace": {k: list(v) for k, v in self.trace.items()},
         }

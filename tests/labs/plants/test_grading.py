@@ -51,6 +51,7 @@ def test_runaway_loop_is_a_fault_result_not_an_exception():
     scenario = result.scenarios[0]
     assert scenario.fault is not None and scenario.fault["t_ms"] == 0
     assert scenario.fault["en"]["line"] == 3
+    assert result.to_dict("zh")["scenarios"][0]["fault"]["t_ms"] == 0
     assert not result.passed and result.score == 0.0
     assert any(scenario.fault["zh"]["message"] in m for m in result.messages("zh"))
 
