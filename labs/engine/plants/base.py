@@ -224,7 +224,7 @@ class Plant:
     def io(self, name: str) -> PlantIO:
         """The I/O point called ``name`` (case-insensitive); PlantError when there is none."""
         try:
-            return self._by_name[name.upper()]
+            return self._by_name[str(name).upper()]
         except KeyError:
             raise PlantError(
                 f"The {self.name} plant has no I/O point called {name!r}.",
