@@ -70,6 +70,7 @@ class Symbol:
 
     @property
     def attr(self) -> str:
+        """The mangled attribute name of this variable in generated code."""
         return "v_" + self.name
 
 
@@ -92,6 +93,7 @@ class PouInfo:
 
     @property
     def std(self) -> bool:
+        """Is this one of the standard function blocks?"""
         return self.kind == "STD_FB"
 
 
@@ -259,7 +261,12 @@ class Checker:
             if pou.name in self.pous or pou.name in self.type_decls or pou.name in self.types:
                 self.error("E_DUPLICATE", pou.span, name=pou.display)
                 continue
-            if pou.name in STD_FUNCTIONS or _CONV_RE.match(pou.name):
+            conv = _CONV_RE.match(pou.name)
+            if pou.name in STD_FUNCTIONS or (
+                conv
+                and conv.group(2) in _CONV_NAMES
+                and (conv.group(1) is None or conv.group(1) in _CONV_NAMES)
+            ):
                 self.error("E_DUPLICATE", pou.span, name=pou.display)
                 continue
             self.pous[pou.name] = PouInfo(pou.name, pou.display, pou.kind, pou)
@@ -679,6 +686,15 @@ class Checker:
                 self.error("E_LIMIT", init.span, what=f"{count} initial values", limit=t.size)
             return
         if isinstance(init, n.StructInit):
+            if isinstance(t, T.FBType):
+                # t1 : TON := (PT := T#5s); initial values for an instance's variables.
+                for fname, value in init.fields:
+                    member = t.info.symbols.get(fname)
+                    if member is None or member.storage != "self":
+                        self.error("E_NO_MEMBER", value.span, type=t, name=fname)
+                        continue
+                    self.check_init(member.type, value)
+                return
             if not isinstance(t, T.StructType):
                 self.error("E_TYPE_MISMATCH", init.span, expected=t, actual="structure", hint="")
                 return
@@ -913,6 +929,8 @@ class Checker:
             self.require_bool(stmt.cond)
         elif isinstance(stmt, n.Exit) and self.loop_depth == 0:
             self.error("E_EXIT_OUTSIDE_LOOP", stmt.span)
+        elif isinstance(stmt, n.Continue) and self.loop_depth == 0:
+            self.error("E_CONTINUE_OUTSIDE_LOOP", stmt.span)
 
     def _enter_loop(self, stmt) -> None:
         self.loop_depth += 1
@@ -920,6 +938,7 @@ class Checker:
             self.error("E_LIMIT", stmt.span, what="loop nesting", limit=MAX_LOOP_NESTING)
 
     def case(self, stmt: n.Case) -> None:
+        """Check a CASE: selector type, constant labels, overlapping labels."""
         sel_type = self.expr(stmt.selector)
         if sel_type is not None and T.kind_of(sel_type) not in ("int", "bit", "enum"):
             self.error("E_OPERAND", stmt.selector.span, op="CASE", types=sel_type)
@@ -983,13 +1002,14 @@ class Checker:
                     self.error("E_NOT_ASSIGNABLE", target.span)
             else:
                 self.check_assignable(target.base)
-        elif isinstance(target, n.Index):
+        elif isinstance(target, (n.Index, n.BitAccess)):
             self.check_assignable(target.base)
         else:
             self.error("E_NOT_ASSIGNABLE", target.span)
 
     # --------------------------------------------------------- type rules
     def require_bool(self, expr) -> None:
+        """Report an error unless ``expr`` is BOOL."""
         t = self.expr(expr)
         if t is not None:
             self.require(T.BOOL, expr, t)
@@ -1017,6 +1037,7 @@ class Checker:
         return T.widens(actual, expected)
 
     def compatible_exact(self, a, b) -> bool:
+        """Are two types the same (any STRING lengths match) - for VAR_IN_OUT and arrays?"""
         if isinstance(a, T.StringType) and isinstance(b, T.StringType):
             return True
         return T.base_of(a) == T.base_of(b)
@@ -1101,6 +1122,18 @@ class Checker:
             sym.used = True
             self.ann.refs[id(e)] = sym
             return sym.type
+        if isinstance(e, n.BitAccess):
+            base = self.expr(e.base)
+            if base is None:
+                return None
+            elem = T.base_of(base)
+            if not isinstance(elem, T.Elementary) or elem.kind not in ("int", "bit"):
+                self.error("E_OPERAND", e.span, op=".bit", types=base)
+                return None
+            if e.bit >= elem.bits:
+                self.error("E_INDEX_RANGE", e.span, index=e.bit, lo=0, hi=elem.bits - 1)
+                return None
+            return T.BOOL
         if isinstance(e, n.Member):
             base = self.expr(e.base)
             if base is None:
@@ -1164,6 +1197,7 @@ class Checker:
         return "?"
 
     def literal(self, e: n.Literal):
+        """Type of a literal; typed literals (INT#5, Color#Red) are range-checked."""
         if e.type_name is None:
             if e.kind == "int":
                 if abs(e.value) > (1 << 64):
@@ -1228,6 +1262,7 @@ class Checker:
         return None
 
     def unary(self, e: n.Unary):
+        """Type of ``-x``, ``+x`` or ``NOT x``."""
         t = self.expr(e.operand)
         if t is None:
             return None
@@ -1248,6 +1283,7 @@ class Checker:
         return None
 
     def binary(self, e: n.Binary):
+        """Type of a binary operation (table 71 operators on the allowed operand types)."""
         lt = self.expr(e.left)
         rt = self.expr(e.right)
         if lt is None or rt is None:
@@ -1378,6 +1414,7 @@ class Checker:
         return self.call_fb(e, inst_type)
 
     def call_fb(self, e: n.Call, inst_type: T.FBType):
+        """Check an FB invocation: inputs, ``=>`` outputs, VAR_IN_OUT bindings."""
         info: PouInfo = inst_type.info
         call = CallInfo("fb", info, instance=e.callee)
         if self.pou is not None and not info.std:
@@ -1444,6 +1481,7 @@ class Checker:
         return T.VOID
 
     def call_function(self, e: n.Call, info: PouInfo):
+        """Check a call of a user FUNCTION (positional or formal arguments)."""
         call = CallInfo("func", info)
         if self.pou is not None:
             self.pou.calls.add(info.name)
@@ -1515,6 +1553,7 @@ class Checker:
         return values
 
     def call_std(self, e: n.Call, name: str):
+        """Check a call of a standard function and give its result type."""
         args = self._std_args(e, name)
         if args is None:
             for a in e.args:
@@ -1632,6 +1671,7 @@ class Checker:
         return None
 
     def call_conversion(self, e: n.Call, src: str | None, dst: str):
+        """Check a type conversion ``A_TO_B(x)`` or ``TO_B(x)``."""
         label = f"{src.upper() + '_' if src else ''}TO_{dst.upper()}"
         if len(e.args) != 1 or e.args[0].output or (e.args[0].name not in (None, "in")):
             self.error("E_CALL_ARGS", e.span, name=label, detail="needs one argument IN")

@@ -132,10 +132,12 @@ class CodeGen:
 
     # ------------------------------------------------------------ plumbing
     def new_tmp(self, prefix: str = "_t") -> str:
+        """A fresh temporary name (never a mangled learner name)."""
         self.tmp += 1
         return f"{prefix}{self.tmp}"
 
     def emit(self, indent: int, text: str) -> None:
+        """Append one line of Python at ``indent`` levels."""
         self.out.append("    " * indent + text)
 
     # -------------------------------------------------------------- values
@@ -240,6 +242,7 @@ class CodeGen:
         return "\n".join(self.out) + "\n"
 
     def gen_struct(self, st: T.StructType) -> None:
+        """The constructor ``n_<struct>()`` of a structure type."""
         self.classes[st.name] = [f"v_{f}" for f in st.fields]
         self.emit(0, f"def n_{st.name}():")
         self.emit(1, f"o = K_{st.name}()")
@@ -248,6 +251,7 @@ class CodeGen:
         self.emit(1, "return o")
 
     def gen_std_fb(self, info: PouInfo) -> None:
+        """The constructor ``n_<fb>()`` of a standard function block instance."""
         slots = [s.attr for s in info.symbols.values()] + list(info.hidden)
         self.classes[info.name] = slots
         self.emit(0, f"def n_{info.name}():")
@@ -262,6 +266,7 @@ class CodeGen:
         return [s for s in info.symbols.values() if s.storage == "self"]
 
     def gen_instance_pou(self, info: PouInfo) -> None:
+        """Constructor, initialiser and body of a PROGRAM or FUNCTION_BLOCK."""
         syms = self._instance_syms(info)
         self.classes[info.name] = [s.attr for s in syms]
         self.emit(0, f"def n_{info.name}():")
@@ -290,8 +295,12 @@ class CodeGen:
                 ref = self.ann.refs.get(id(node))
                 if isinstance(ref, Symbol) and id(node) not in self.ann.consts:
                     counts[ref] = counts.get(ref, 0) + 1
-            if isinstance(node, n.Assign) and isinstance(node.target, (n.Name, n.Address)):
-                assigned.add(self.ann.refs.get(id(node.target)))
+            if isinstance(node, n.Assign):
+                target = node.target
+                while isinstance(target, n.BitAccess):  # x.3 := ... rewrites x
+                    target = target.base
+                if isinstance(target, (n.Name, n.Address)):
+                    assigned.add(self.ann.refs.get(id(target)))
             elif isinstance(node, n.For):
                 assigned.add(self.ann.refs.get(id(node.var)))
             elif isinstance(node, n.Call):
@@ -368,6 +377,7 @@ class CodeGen:
         self.uses_now = False
 
     def gen_function(self, info: PouInfo) -> None:
+        """A FUNCTION as a Python function of its inputs returning its value."""
         params = ", ".join(s.attr for s in info.inputs)
         self.emit(0, f"def f_{info.name}({params}):")
         self.pou = info
@@ -383,6 +393,7 @@ class CodeGen:
         self.func_return = None
 
     def gen_globals(self) -> None:
+        """Initialiser of the globals and ``init_all`` (cold start of every instance)."""
         syms = list(self.ck.globals.values())
         self.classes["_G"] = [s.attr for s in syms]
         self.emit(0, "def i__G(o):")
@@ -464,12 +475,22 @@ class CodeGen:
             self.emit(indent, "pass")
 
     def watchdog(self, indent: int, line: int) -> None:
+        """Charge one loop iteration to the watchdog."""
         self.emit(indent, "C.wd -= 1")
         self.emit(indent, f"if C.wd < 0: h_wd({line})")
 
     def statement(self, stmt, indent: int) -> None:
+        """Emit one statement."""
         line = stmt.span.line
-        if isinstance(stmt, n.Assign):
+        if isinstance(stmt, n.Assign) and isinstance(stmt.target, n.BitAccess):
+            base = stmt.target.base
+            base_code = self.expr(base)
+            mask = 1 << stmt.target.bit
+            value = self.new_tmp("_b")
+            self.emit(indent, f"{value} = {self.expr(stmt.value)}")
+            new = f"({base_code} | {mask}) if {value} else ({base_code} & {~mask})"
+            self.emit(indent, f"{base_code} = {wrap(new, self.ann.types[id(base)])}")
+        elif isinstance(stmt, n.Assign):
             target_type = self.ann.types[id(stmt.target)]
             value = self.coerce(stmt.value, target_type, line)
             self.emit(indent, f"{self.expr(stmt.target)} = {value}")
@@ -522,22 +543,29 @@ class CodeGen:
             self.watchdog(indent + 1, line)
             self.block(stmt.body, indent + 1)
         elif isinstance(stmt, n.Repeat):
-            self.emit(indent, "while True:")
+            # The UNTIL test sits in the loop header so that CONTINUE reaches it.
+            flag = self.new_tmp("_r")
+            self.emit(indent, f"{flag} = False")
+            self.emit(indent, f"while not ({flag} and {self.expr(stmt.cond)}):")
+            self.emit(indent + 1, f"{flag} = True")
             self.watchdog(indent + 1, line)
             self.block(stmt.body, indent + 1)
-            self.emit(indent + 1, f"if {self.expr(stmt.cond)}: break")
         elif isinstance(stmt, n.Exit):
             self.emit(indent, "break")
+        elif isinstance(stmt, n.Continue):
+            self.emit(indent, "continue")
         elif isinstance(stmt, n.Return):
             self.emit(indent, f"return {self.func_return}" if self.func_return else "return")
 
     def label_value(self, expr) -> str:
+        """Python constant of a CASE label (enum labels are their index)."""
         ref = self.ann.refs.get(id(expr))
         if isinstance(ref, EnumValue):
             return str(ref.index)
         return pylit(self.ck.const_value(expr))
 
     def for_loop(self, stmt: n.For, indent: int) -> None:
+        """A FOR loop: Python ``for`` when possible, else a ``while`` with the standard's test."""
         line = stmt.span.line
         sym = self.ann.refs[id(stmt.var)]
         var = self.expr(stmt.var)
@@ -565,6 +593,17 @@ class CodeGen:
             self.emit(indent, f"{step} = {self.expr(stmt.step)}")
             cond = f"({step} > 0 and {var} <= {end}) or ({step} < 0 and {var} >= {end})"
             cond += f" or ({step} == 0)"
+        if any(isinstance(x, n.Continue) for x in _walk(stmt.body)):
+            # The increment goes first in the loop so that CONTINUE does not skip it.
+            flag = self.new_tmp("_f")
+            self.emit(indent, f"{flag} = False")
+            self.emit(indent, "while True:")
+            self.emit(indent + 1, f"if {flag}: {var} = {wrap(f'{var} + {step}', vtype)}")
+            self.emit(indent + 1, f"{flag} = True")
+            self.emit(indent + 1, f"if not ({cond}): break")
+            self.watchdog(indent + 1, line)
+            self.block(stmt.body, indent + 1)
+            return
         self.emit(indent, f"while {cond}:")
         self.watchdog(indent + 1, line)
         self.block(stmt.body, indent + 1)
@@ -613,6 +652,7 @@ class CodeGen:
         return True
 
     def fb_call(self, call_node: n.Call, call, indent: int) -> None:
+        """An FB invocation: inputs in, body (inlined for simple standard FBs), outputs out."""
         line = call_node.span.line
         info: PouInfo = call.target
         inst = self.expr(call.instance)
@@ -696,6 +736,7 @@ class CodeGen:
         return code
 
     def ref_code(self, sym: Symbol) -> str:
+        """Where the generated code finds variable ``sym`` (local, instance or global)."""
         local = self.cached.get(sym)
         if local is not None:
             return local
@@ -725,6 +766,8 @@ class CodeGen:
             return self.ref_code(ref)
         if isinstance(e, n.Member):
             return f"{self.expr(e.base)}.v_{e.name}"
+        if isinstance(e, n.BitAccess):
+            return f"((({self.expr(e.base)} >> {e.bit}) & 1) == 1)"
         if isinstance(e, n.Index):
             return self.index(e)
         if isinstance(e, n.Call):
@@ -736,6 +779,7 @@ class CodeGen:
         raise TypeError(f"no code for {type(e).__name__}")
 
     def index(self, e: n.Index) -> str:
+        """Array element access with a bounds check (elided when provably in range)."""
         base_type: T.ArrayType = self.ann.types[id(e.base)]
         base = self.expr(e.base)
         line = e.span.line
@@ -788,6 +832,7 @@ class CodeGen:
         return known[0] + offset, known[1] + offset
 
     def unary(self, e: n.Unary, t) -> str:
+        """Code of a unary operation of result type ``t``."""
         operand = self.expr(e.operand)
         k = T.kind_of(t)
         if e.op == "NOT":
@@ -801,6 +846,7 @@ class CodeGen:
         return f"(-{operand})"
 
     def binary(self, e: n.Binary, t) -> str:
+        """Code of a binary operation of result type ``t`` (wrapping, IEC division)."""
         op = e.op
         left = self.expr(e.left)
         right = self.expr(e.right)
@@ -846,6 +892,7 @@ class CodeGen:
         return wrap(f"{left} {op} {right}", t)
 
     def call(self, e: n.Call) -> str:
+        """Code of a function call used as a value."""
         call = self.ann.calls[id(e)]
         line = e.span.line
         if call.kind == "func":
@@ -865,6 +912,7 @@ class CodeGen:
         return [self.coerce(a, target, line) for a in call.args]
 
     def std_call(self, call, line: int) -> str:
+        """Code of a standard function call (inline for the common cases)."""
         name = call.target
         result = call.result
         args = call.args
@@ -921,6 +969,7 @@ class CodeGen:
         raise ValueError(name)
 
     def conversion(self, call, line: int) -> str:
+        """Code of a type conversion."""
         src = call.source
         dst = call.result
         code = self.expr(call.args[0])

@@ -54,6 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E_RANGE": ("value {value} does not fit in {type}", "数值 {value} 超出 {type} 的范围"),
     "E_LIMIT": ("{what} exceeds the limit of {limit}", "{what} 超出限制 {limit}"),
     "E_EXIT_OUTSIDE_LOOP": ("EXIT is only allowed inside a loop", "EXIT 只能用在循环中"),
+    "E_CONTINUE_OUTSIDE_LOOP": (
+        "CONTINUE is only allowed inside a loop",
+        "CONTINUE 只能用在循环中",
+    ),
     "E_FOR_VAR": (
         "the FOR control variable must be a local integer variable",
         "FOR 循环变量必须是局部整数变量",

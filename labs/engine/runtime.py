@@ -14,7 +14,9 @@ from .program import Program
 from .stdlib import PlcFault, Struct, h_copy
 
 SNAPSHOT_FORMAT = "labs.engine/1"
-_PATH_RE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*((?:\[\s*-?\d+(?:\s*,\s*-?\d+)*\s*\])*)\s*")
+_PATH_RE = re.compile(
+    r"\s*([A-Za-z_][A-Za-z0-9_]*|\d+)\s*((?:\[\s*-?\d+(?:\s*,\s*-?\d+)*\s*\])*)\s*"
+)
 _WD_CHUNK = 4096
 
 
@@ -53,6 +55,31 @@ class _Ref:
             self.container[self.key] = value
         else:
             setattr(self.container, self.key, value)
+
+
+class _BitRef:
+    """One bit of an integer or bit-string variable, ``status.3``."""
+
+    __slots__ = ("address", "bit", "name", "parent", "type")
+
+    def __init__(self, parent: _Ref, bit: int):
+        self.parent = parent
+        self.bit = bit
+        self.type = T.BOOL
+        self.name = f"{parent.name}.{bit}"
+        self.address = None
+
+    def get(self):
+        return (self.parent.get() >> self.bit) & 1 == 1
+
+    def set(self, value):
+        base = T.base_of(self.parent.type)
+        old = self.parent.get()
+        new = old | (1 << self.bit) if value else old & ~(1 << self.bit)
+        if base.signed:
+            half = 1 << (base.bits - 1)
+            new = ((new + half) & ((1 << base.bits) - 1)) - half
+        self.parent.set(new)
 
 
 def to_plc(value, t, name: str):
@@ -298,8 +325,14 @@ class Runtime:
     def _apply_forces(self) -> None:
         for ref, value, _display in self._forced.values():
             ref.set(value)
-            if ref.address is not None and ref.address in self.program.input_index:
-                self._in[self.program.input_index[ref.address]] = value
+            self._sync_input(ref)
+
+    def _sync_input(self, ref) -> None:
+        """After writing a located input (or one of its bits), update the input image."""
+        target = ref.parent if isinstance(ref, _BitRef) else ref
+        index = self.program.input_index.get(target.address) if target.address else None
+        if index is not None:
+            self._in[index] = target.get()
 
     def _watchdog(self, line: int) -> None:
         ctx = self._ctx
@@ -395,13 +428,11 @@ class Runtime:
             match = _PATH_RE.fullmatch(part)
             if not match:
                 raise AccessError("A_UNKNOWN", name=text[:60])
-            indices = re.findall(r"-?\d+", match.group(2)) if match.group(2) else []
-            brackets = match.group(2).count("[") if match.group(2) else 0
-            groups = []
-            if brackets:
-                for chunk in match.group(2).split("]")[:-1]:
-                    groups.append([int(x) for x in re.findall(r"-?\d+", chunk)])
-            del indices
+            # "grid[1,2][3]" -> [[1, 2], [3]]
+            brackets = match.group(2) or ""
+            groups = [
+                [int(x) for x in re.findall(r"-?\d+", chunk)] for chunk in brackets.split("]")[:-1]
+            ]
             steps.append((match.group(1).lower(), groups))
         first, first_idx = steps[0]
         prog = self.program
@@ -430,6 +461,18 @@ class Runtime:
         ref = self._index(ref, first_idx, text)
         for member, idx in rest:
             t = ref.type
+            if member.isdigit():
+                base = T.base_of(t)
+                bit = int(member)
+                if (
+                    idx
+                    or not isinstance(base, T.Elementary)
+                    or base.kind not in ("int", "bit")
+                    or bit >= base.bits
+                ):
+                    raise AccessError("A_UNKNOWN", name=text[:60])
+                ref = _BitRef(ref, bit)
+                continue
             obj = ref.get()
             if isinstance(t, T.FBType):
                 info: PouInfo = t.info
@@ -474,8 +517,7 @@ class Runtime:
         ref = self._resolve(name)
         plc_value = to_plc(value, ref.type, ref.name)
         ref.set(plc_value)
-        if ref.address is not None and ref.address in self.program.input_index:
-            self._in[self.program.input_index[ref.address]] = plc_value
+        self._sync_input(ref)
 
     def force(self, name: str, value) -> None:
         """Hold a variable at ``value`` regardless of the program, until ``unforce``."""
@@ -485,8 +527,7 @@ class Runtime:
         self._forced[key] = (ref, plc_value, ref.name)
         self.status = self._status
         ref.set(plc_value)
-        if ref.address is not None and ref.address in self.program.input_index:
-            self._in[self.program.input_index[ref.address]] = plc_value
+        self._sync_input(ref)
 
     def unforce(self, name: str) -> None:
         """Release a forced variable (its value stays until something writes it)."""
