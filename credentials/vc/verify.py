@@ -12,14 +12,17 @@ failed), ``unverified`` (nothing failed, but something could not be checked).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import baking, jsonld, keys, proofs, status
@@ -30,6 +33,11 @@ from .messages import render
 MAX_INPUT_BYTES = 1024 * 1024
 MAX_DEPTH = 48
 MAX_RESOLVED_BYTES = 1024 * 1024
+
+# Status list credentials are shared by thousands of credentials: remember which (content,
+# key) pairs already had a valid signature, so bulk verification checks each list once.
+_verified_lists: LRUCache = LRUCache(maxsize=256)
+_verified_lock = threading.Lock()
 
 Resolver = Callable[[str], Any]
 """``resolver(url) -> dict | str | bytes | None``: fetch a DID document, controller document
@@ -236,12 +244,12 @@ def _load_input(data: Any) -> dict[str, Any]:
         if not _depth_ok(data, MAX_DEPTH):
             raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH))
         try:
-            size = len(json.dumps(data, ensure_ascii=False, allow_nan=False))
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise _InputProblem("input_not_json", str(exc)[:200]) from exc
-        if size > MAX_INPUT_BYTES:
+        if len(text) > MAX_INPUT_BYTES:
             raise _InputProblem("input_too_large", limit=f"{MAX_INPUT_BYTES // 1024} KB")
-        value = json.loads(json.dumps(data))  # private copy; callers' dicts stay untouched
+        value = json.loads(text)  # private copy; callers' dicts stay untouched
     else:
         raise _InputProblem("input_unsupported_type")
     if not isinstance(value, dict):
@@ -347,7 +355,7 @@ class _ProofOutcome:
 
 
 def _verify_proofs(
-    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool
+    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool, memo: bool = False
 ) -> _ProofOutcome:
     raw = credential.get("proof")
     if raw is None:
@@ -380,7 +388,7 @@ def _verify_proofs(
     issuer = _issuer_id(credential)
     best: _ProofOutcome | None = None
     for proof in supported:
-        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok)
+        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok, memo)
         if outcome.integrity.outcome is Outcome.PASSED and (
             outcome.issuer_key.outcome is Outcome.PASSED
         ):
@@ -396,6 +404,7 @@ def _verify_one(
     issuer: str | None,
     fetcher: _Fetcher,
     jsonld_ok: bool,
+    memo: bool = False,
 ) -> _ProofOutcome:
     suite = proof.get("cryptosuite")
     vm = proof.get("verificationMethod")
@@ -435,9 +444,25 @@ def _verify_one(
             "integrity", Outcome.UNKNOWN, "integrity_not_checked", "the JSON-LD check failed"
         )
         return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
+    memo_key = None
+    if memo:
+        content = json.dumps(credential, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        memo_key = (hashlib.sha256(content).digest(), public_key.public_bytes_raw())
+        with _verified_lock:
+            if _verified_lists.get(memo_key):
+                return _ProofOutcome(
+                    proof_ok,
+                    _check("integrity", Outcome.PASSED, "integrity_ok"),
+                    key_check,
+                    suite,
+                    vm,
+                )
     try:
         proofs.verify_proof(credential, proof, public_key)
         integrity = _check("integrity", Outcome.PASSED, "integrity_ok")
+        if memo_key is not None:
+            with _verified_lock:
+                _verified_lists[memo_key] = True
     except ProofError as exc:
         integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail)
     except CredentialError as exc:
@@ -696,7 +721,7 @@ def verify_credential(
         checks.append(_check("schema", Outcome.NOT_APPLICABLE, "schema_not_applicable"))
 
     fetcher = _Fetcher(resolver)
-    outcome = _verify_proofs(credential, fetcher, jsonld_ok)
+    outcome = _verify_proofs(credential, fetcher, jsonld_ok, memo=_depth > 0)
     checks.extend([outcome.proof, outcome.integrity, outcome.issuer_key])
     checks.extend(_date_checks(credential, now))
     if _depth == 0:
