@@ -186,17 +186,18 @@ def _reject_constant(name: str) -> Any:
 
 
 def _depth_ok(value: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            if depth > limit:
-                return False
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            if depth > limit:
-                return False
-            stack.extend((v, depth + 1) for v in node)
+    """True if ``value`` nests at most ``limit`` containers deep (iterative: no recursion)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return False
+        nested: list[Any] = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            nested.extend(c for c in children if isinstance(c, (dict, list)))
+        level = nested
     return True
 
 
@@ -568,6 +569,14 @@ def _status_list_problem(
         # Bitstring Status List 1.0 section 3.2: the list's issuer should be the
         # credential's issuer; otherwise anyone could publish "not revoked".
         return f"issued by {_issuer_id(list_vc)}, not by the credential's issuer"
+    trust_key = _list_trust_key(list_vc, fetcher)
+    if trust_key is not None:
+        with _verified_lock:
+            trusted = _verified_lists.get(trust_key)
+        if trusted:
+            c_from, c_until = _date_checks(list_vc, now)
+            late = [c for c in (c_from, c_until) if c.outcome is Outcome.FAILED]
+            return f"{late[0].name}: {late[0].message_en}" if late else None
     sub = verify_credential(list_vc, resolver=fetcher.resolver, now=now, _depth=depth + 1)
     bad = [
         c
@@ -577,7 +586,32 @@ def _status_list_problem(
     ]
     if bad:
         return "; ".join(f"{c.name}: {c.message_en}" for c in bad)[:300]
+    if trust_key is not None:
+        with _verified_lock:
+            _verified_lists[trust_key] = True
     return None
+
+
+def _list_trust_key(list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | None:
+    """Identify a status list credential together with the key that must have signed it.
+
+    A list with the same content, checked against the same issuer key, needs no second
+    signature check (one list serves thousands of credentials). Dates are re-checked.
+    """
+    raw = list_vc.get("proof")
+    first = raw[0] if isinstance(raw, list) and raw else raw
+    vm = first.get("verificationMethod") if isinstance(first, Mapping) else None
+    if not isinstance(vm, str):
+        return None
+    try:
+        public_key, controller = _resolve_key(vm, fetcher)
+    except (_Failed, _Unresolved):
+        return None
+    try:
+        content = json.dumps(list_vc, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):
+        return None
+    return ("list", hashlib.sha256(content).digest(), public_key.public_bytes_raw(), controller)
 
 
 # --- summary -------------------------------------------------------------------------------
