@@ -175,3 +175,30 @@ def test_result_json_is_bilingual(inst: Institution) -> None:
     for check in data["checks"]:
         assert check["message"]["en"]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in check["message"]["zh-Hans"]), check
+
+
+def test_revocation_seen_after_the_list_was_cached(inst: Institution) -> None:
+    """A list already verified (and cached) does not hide a later revocation: the
+    republished list has new content and is checked again."""
+    cred = issue(inst, index=11)
+    assert vc.verify_credential(cred, inst.resolver, now=NOW).verdict == "valid"
+    inst.lists["revocation"].set(11)
+    inst.publish()
+    assert vc.verify_credential(cred, inst.resolver, now=NOW).check("revocation").code == (
+        "revoked"
+    )
+
+
+def test_cached_list_is_not_trusted_once_its_key_is_withdrawn(inst: Institution) -> None:
+    """If the issuer withdraws the key that signed a cached status list, the list is no
+    longer trusted: the status becomes "could not be checked"."""
+    cred = issue(inst)
+    assert vc.verify_credential(cred, inst.resolver, now=NOW).verdict == "valid"
+    lists = {inst.list_url(p): inst.published[inst.list_url(p)] for p in ("revocation",)}
+    inst.keys.append(vc.generate_keypair())  # rotate; the old key is dropped (not retired)
+    inst.keys.pop(0)
+    inst.publish()
+    inst.published.update(lists)  # the old list, signed with the withdrawn key, still served
+    result = vc.verify_credential(cred, inst.resolver, now=NOW)
+    assert result.check("issuer_key").code == "issuer_key_not_found"
+    assert result.check("revocation").code == "status_list_invalid"
