@@ -260,6 +260,32 @@ def _describe(exc: BaseException) -> str:
     return " <- ".join(parts)
 
 
+class _BoundedURDNA2015(URDNA2015):
+    """RDFC-1.0 with the work limit its section 4.4 asks implementations to enforce.
+
+    Blank nodes that share a first-degree hash make Hash N-Degree Quads explore
+    permutations; a crafted "poison" graph of seven mutually linked blank nodes takes seconds
+    and eight take minutes. As in rdf-canonize (maxWorkFactor 1), each blank node may be run
+    through Hash N-Degree Quads at most as many times as there are blank nodes; more is
+    refused as hostile. Ordinary credentials stay far below the limit.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._deep_iterations: dict[str, int] = {}
+
+    def hash_n_degree_quads(self, id_, issuer):
+        limit = max(len(self.blank_node_info), 1)
+        count = self._deep_iterations.get(id_, 0) + 1
+        if count > limit:
+            raise JsonLdProcessingError(
+                "canonicalization work limit exceeded (crafted blank node structure)",
+                code="jsonld_too_complex",
+            )
+        self._deep_iterations[id_] = count
+        return super().hash_n_degree_quads(id_, issuer)
+
+
 def canonize(document: Mapping[str, Any]) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of ``document``, after safe-mode expansion."""
     expanded = expand(document)
@@ -280,7 +306,7 @@ def canonize(document: Mapping[str, Any]) -> str:
             for name, graph in sorted(node_map.items())
             if name == "@default" or _is_absolute_iri(name)
         }
-        return URDNA2015().main(dataset, {"format": "application/n-quads"})
+        return _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
     except jsonld.JsonLdError as exc:
         raise JsonLdProcessingError(f"could not canonicalize: {_describe(exc)}") from None
 

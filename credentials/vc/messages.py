@@ -70,6 +70,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "signature): {detail}",
         "凭证包含其上下文未定义的数据（不受签名保护）：{detail}",
     ),
+    "jsonld_too_complex": (
+        "The credential's data is structured in a way crafted to overload verifiers; refused.",
+        "凭证数据结构经过刻意构造，可能用于拖垮验证程序，已拒绝处理。",
+    ),
     "jsonld_invalid": (
         "The credential is not valid JSON-LD: {detail}",
         "凭证不是有效的 JSON-LD：{detail}",

@@ -148,3 +148,41 @@ def test_hostile_resolver_answers() -> None:
         result = vc.verify_credential(raw, lambda url, a=answer: a)
         assert result.check("issuer_key").outcome == "unknown", answer
         assert result.verdict == "unverified"
+
+
+def _poison_graph(n: int) -> dict:
+    """A credential whose subject links n blank nodes to each other (an RDFC "poison
+    graph": unbounded canonicalization would take minutes for n = 8)."""
+    nodes = [
+        {"@id": f"_:n{i}", "knows": [{"@id": f"_:n{j}"} for j in range(n) if j != i]}
+        for i in range(n)
+    ]
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://www.w3.org/ns/credentials/examples/v2",
+        ],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": {"id": "did:example:subject", "knows": nodes},
+    }
+
+
+def test_poison_graph_is_refused_quickly() -> None:
+    """Canonicalizing a crafted blank-node clique stops at the RDFC-1.0 work limit instead of
+    running for minutes, and the verifier reports it as an overload attempt."""
+    from credentials.vc import jsonld
+    from credentials.vc.errors import JsonLdProcessingError
+
+    with pytest.raises(JsonLdProcessingError) as info:
+        jsonld.canonize(_poison_graph(12))
+    assert info.value.code == "jsonld_too_complex"
+    kp = vc.generate_keypair()
+    did = vc.did_key_for(kp)
+    doc = _poison_graph(1)  # a single blank node: nothing to permute
+    signed = vc.sign_credential(doc, kp, vc.did_key_verification_method(did))
+    signed["credentialSubject"] = _poison_graph(12)["credentialSubject"]  # ...then inflated
+    result = vc.verify_credential(signed)
+    assert result.verdict == "invalid"
+    assert result.check("integrity").code == "jsonld_too_complex"
+    assert result.check("integrity").message_zh
