@@ -32,6 +32,7 @@ from .messages import render
 
 MAX_INPUT_BYTES = 1024 * 1024
 MAX_DEPTH = 48
+MAX_VALUES = 2500
 MAX_RESOLVED_BYTES = 1024 * 1024
 
 # Status list credentials are shared by thousands of credentials: remember which (content,
@@ -185,20 +186,40 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _depth_ok(value: Any, limit: int) -> bool:
-    """True if ``value`` nests at most ``limit`` containers deep (iterative: no recursion)."""
-    level = [value] if isinstance(value, (dict, list)) else []
+def _shape_problem(value: Any, depth_limit: int = MAX_DEPTH) -> str | None:
+    """``input_too_deep`` / ``input_too_complex`` if ``value`` nests deeper than
+    ``depth_limit`` or holds more than :data:`MAX_VALUES` JSON values; else None.
+
+    Iterative, so hostile nesting cannot exhaust the stack. The value count bounds the
+    JSON-LD and RDFC work: pyld's cost grows faster than linearly with node count.
+    """
+    level = [value]
     depth = 0
+    count = 0
     while level:
         depth += 1
-        if depth > limit:
-            return False
+        count += len(level)
+        if count > MAX_VALUES:
+            return "input_too_complex"
         nested: list[Any] = []
         for node in level:
-            children = node.values() if isinstance(node, dict) else node
-            nested.extend(c for c in children if isinstance(c, (dict, list)))
+            if isinstance(node, dict):
+                nested.extend(node.values())
+            elif isinstance(node, list):
+                nested.extend(node)
+        if nested and depth >= depth_limit:
+            if any(isinstance(n, (dict, list)) for n in nested):
+                return "input_too_deep"
         level = nested
-    return True
+    return None
+
+
+def _check_shape(value: Any) -> None:
+    problem = _shape_problem(value)
+    if problem == "input_too_deep":
+        raise _InputProblem(problem, limit=str(MAX_DEPTH))
+    if problem:
+        raise _InputProblem(problem, limit=str(MAX_VALUES))
 
 
 def parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
@@ -221,8 +242,7 @@ def parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
         raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH)) from exc
     except ValueError as exc:
         raise _InputProblem("input_not_json", str(exc)[:200]) from exc
-    if not _depth_ok(value, MAX_DEPTH):
-        raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH))
+    _check_shape(value)
     return value
 
 
@@ -242,8 +262,7 @@ def _load_input(data: Any) -> dict[str, Any]:
     elif isinstance(data, str):
         value = parse_json_text(data)
     elif isinstance(data, Mapping):
-        if not _depth_ok(data, MAX_DEPTH):
-            raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH))
+        _check_shape(data)
         try:
             text = json.dumps(data, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as exc:
@@ -303,8 +322,8 @@ class _Fetcher:
                 got = parse_json_text(got, limit=MAX_RESOLVED_BYTES)
             except _InputProblem as exc:
                 raise _Unresolved(purpose_code, f"{url}: {exc.code}") from exc
-        if not isinstance(got, Mapping) or not _depth_ok(got, MAX_DEPTH):
-            raise _Unresolved(purpose_code, f"{url}: not a JSON object")
+        if not isinstance(got, Mapping) or _shape_problem(got):
+            raise _Unresolved(purpose_code, f"{url}: not a usable JSON object")
         doc = dict(got)
         self.cache[url] = doc
         return doc

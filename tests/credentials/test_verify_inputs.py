@@ -186,3 +186,24 @@ def test_poison_graph_is_refused_quickly() -> None:
     assert result.verdict == "invalid"
     assert result.check("integrity").code == "jsonld_too_complex"
     assert result.check("integrity").message_zh
+
+
+def test_too_many_values_is_refused_before_json_ld() -> None:
+    """A credential padded with thousands of evidence entries (each costs JSON-LD and RDFC
+    work) is refused up front with the limit named, instead of taking minutes."""
+    cred = json.loads((OB_FIXTURES / "simple.json").read_text())
+    cred["evidence"] = [{"type": ["Evidence"], "name": f"e{i}"} for i in range(3000)]
+    check = _parsed(cred)
+    assert check.code == "input_too_complex"
+    assert "2500" in check.message_en and "2500" in check.message_zh
+    assert _parsed(json.dumps(cred)).code == "input_too_complex"
+
+
+def test_the_largest_1edtech_fixture_is_well_within_the_value_limit() -> None:
+    """complete.json (the richest official example) is far below the limit."""
+    from credentials.vc import verify
+
+    cred = json.loads((OB_FIXTURES / "complete.json").read_text())
+    assert verify._shape_problem(cred) is None
+    padded = {"evidence": [cred] * 5}
+    assert verify._shape_problem(padded) == "input_too_complex"
