@@ -207,9 +207,8 @@ def _shape_problem(value: Any, depth_limit: int = MAX_DEPTH) -> str | None:
                 nested.extend(node.values())
             elif isinstance(node, list):
                 nested.extend(node)
-        if nested and depth >= depth_limit:
-            if any(isinstance(n, (dict, list)) for n in nested):
-                return "input_too_deep"
+        if depth >= depth_limit and any(isinstance(n, (dict, list)) for n in nested):
+            return "input_too_deep"
         level = nested
     return None
 
