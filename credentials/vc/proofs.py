@@ -153,7 +153,8 @@ def sign_credential(
     return secured
 
 
-def _check_proof_shape(proof: Mapping[str, Any]) -> str:
+def check_proof_shape(proof: Mapping[str, Any]) -> str:
+    """Check type, cryptosuite, created, purpose and method of a proof; return the suite."""
     if proof.get("type") != PROOF_TYPE:
         raise ProofError(f"unsupported proof type {proof.get('type')!r}", code="proof_unsupported")
     suite = proof.get("cryptosuite")
@@ -181,7 +182,7 @@ def verify_proof(
     ``proof_context_mismatch``, ``proof_signature`` (signature does not match: the document
     or the proof options were changed, or the wrong key).
     """
-    suite = _check_proof_shape(proof)
+    suite = check_proof_shape(proof)
     try:
         signature = multibase_b58_decode(proof.get("proofValue", ""))
     except Exception as exc:  # KeyFormatError, wrong type

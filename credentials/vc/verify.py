@@ -36,7 +36,7 @@ MAX_VALUES = 2500
 MAX_RESOLVED_BYTES = 1024 * 1024
 
 # Status list credentials are shared by thousands of credentials: remember which (content,
-# key) pairs already had a valid signature, so bulk verification checks each list once.
+# issuer key) pairs were already fully verified, so bulk verification checks each list once.
 _verified_lists: LRUCache = LRUCache(maxsize=256)
 _verified_lock = threading.Lock()
 
@@ -374,7 +374,7 @@ class _ProofOutcome:
 
 
 def _verify_proofs(
-    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool, memo: bool = False
+    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool
 ) -> _ProofOutcome:
     raw = credential.get("proof")
     if raw is None:
@@ -407,7 +407,7 @@ def _verify_proofs(
     issuer = _issuer_id(credential)
     best: _ProofOutcome | None = None
     for proof in supported:
-        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok, memo)
+        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok)
         if outcome.integrity.outcome is Outcome.PASSED and (
             outcome.issuer_key.outcome is Outcome.PASSED
         ):
@@ -423,13 +423,12 @@ def _verify_one(
     issuer: str | None,
     fetcher: _Fetcher,
     jsonld_ok: bool,
-    memo: bool = False,
 ) -> _ProofOutcome:
     suite = proof.get("cryptosuite")
     vm = proof.get("verificationMethod")
     label = f"DataIntegrityProof {suite}"
     try:
-        proofs._check_proof_shape(proof)  # noqa: SLF001 - same package
+        proofs.check_proof_shape(proof)
     except ProofError as exc:
         failed = _check("proof", Outcome.FAILED, exc.code, exc.detail)
         na = _check("integrity", Outcome.UNKNOWN, "check_skipped")
@@ -463,25 +462,9 @@ def _verify_one(
             "integrity", Outcome.UNKNOWN, "integrity_not_checked", "the JSON-LD check failed"
         )
         return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
-    memo_key = None
-    if memo:
-        content = json.dumps(credential, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        memo_key = (hashlib.sha256(content).digest(), public_key.public_bytes_raw())
-        with _verified_lock:
-            if _verified_lists.get(memo_key):
-                return _ProofOutcome(
-                    proof_ok,
-                    _check("integrity", Outcome.PASSED, "integrity_ok"),
-                    key_check,
-                    suite,
-                    vm,
-                )
     try:
         proofs.verify_proof(credential, proof, public_key)
         integrity = _check("integrity", Outcome.PASSED, "integrity_ok")
-        if memo_key is not None:
-            with _verified_lock:
-                _verified_lists[memo_key] = True
     except ProofError as exc:
         integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail)
     except CredentialError as exc:
@@ -617,7 +600,9 @@ def _list_trust_key(list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | No
     signature check (one list serves thousands of credentials). Dates are re-checked.
     """
     raw = list_vc.get("proof")
-    first = raw[0] if isinstance(raw, list) and raw else raw
+    # Only single-proof lists are remembered: with several proofs the key that made the
+    # list trustworthy might not be the one named here.
+    first = raw[0] if isinstance(raw, list) and len(raw) == 1 else raw
     vm = first.get("verificationMethod") if isinstance(first, Mapping) else None
     if not isinstance(vm, str):
         return None
@@ -704,8 +689,18 @@ def _structure_problem(credential: Mapping[str, Any]) -> str | None:
 
 
 def _finish(
-    checks: list[Check], summary: Summary | None, credential: Mapping[str, Any] | None
+    checks: list[Check],
+    summary: Summary | None,
+    credential: Mapping[str, Any] | None,
+    all_checks: bool = True,
 ) -> VerificationResult:
+    if all_checks:  # every result lists every check, in the same order
+        done = {c.name for c in checks}
+        checks = checks + [
+            _check(name, Outcome.UNKNOWN, "check_skipped")
+            for name in CHECK_NAMES
+            if name not in done
+        ]
     failed = [c for c in checks if c.outcome is Outcome.FAILED]
     unknown = [c for c in checks if c.outcome is Outcome.UNKNOWN]
     if failed:
@@ -773,10 +768,11 @@ def verify_credential(
         checks.append(_check("schema", Outcome.NOT_APPLICABLE, "schema_not_applicable"))
 
     fetcher = _Fetcher(resolver)
-    outcome = _verify_proofs(credential, fetcher, jsonld_ok, memo=_depth > 0)
+    outcome = _verify_proofs(credential, fetcher, jsonld_ok)
     checks.extend([outcome.proof, outcome.integrity, outcome.issuer_key])
     checks.extend(_date_checks(credential, now))
     if _depth == 0:
         for purpose in ("revocation", "suspension"):
             checks.append(_status_check(purpose, credential, fetcher, now, _depth))
-    return _finish(checks, _summary(credential, outcome.suite, outcome.vm), credential)
+    summary = _summary(credential, outcome.suite, outcome.vm)
+    return _finish(checks, summary, credential, all_checks=_depth == 0)
