@@ -13,8 +13,8 @@ results from a busy or slow machine stay comparable. Not a test: it asserts noth
 from __future__ import annotations
 
 import argparse
-import copy
 import io
+import json
 import sys
 import time
 from datetime import UTC, datetime
@@ -62,6 +62,7 @@ class Issuer:
                 list_id=url, issuer=self.did, purpose=purpose
             )
             self.published[url] = vc.sign_credential(unsigned, self.key, self.vm, created=NOW)
+        self.bodies = {url: json.dumps(doc).encode() for url, doc in self.published.items()}
         self.achievement = vc.AchievementSpec(
             id=f"https://{HOST}/achievements/plc",
             name="PLC 编程基础 PLC Basics",
@@ -80,10 +81,9 @@ class Issuer:
         """Status list URL."""
         return f"https://{HOST}/status/{purpose}"
 
-    def resolver(self, url: str):
-        """What the Django side's DB-backed resolver would return (a fresh copy)."""
-        doc = self.published.get(url)
-        return copy.deepcopy(doc) if doc is not None else None
+    def resolver(self, url: str) -> bytes | None:
+        """What the Django side's resolver returns: the stored or fetched JSON body."""
+        return self.bodies.get(url)
 
     def unsigned(self, i: int) -> dict:
         """A distinct unsigned credential number ``i``."""

@@ -80,14 +80,24 @@ CHECK_NAMES = (
 
 @dataclass(frozen=True)
 class Check:
-    """One check: ``name`` (see CHECK_NAMES), outcome, stable ``code``, messages, detail."""
+    """One check: ``name`` (see CHECK_NAMES), outcome, stable ``code`` and ``detail``; the
+    English and Chinese messages are rendered from the code on access."""
 
     name: str
     outcome: Outcome
     code: str
-    message_en: str
-    message_zh: str
     detail: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return render(self.code, self.detail, **dict(self.params))[0]
+
+    @property
+    def message_zh(self) -> str:
+        """The message in Simplified Chinese."""
+        return render(self.code, self.detail, **dict(self.params))[1]
 
     def message(self, language: str = "en") -> str:
         """The message in ``language`` (``zh``/``zh-hans`` for Chinese, else English)."""
@@ -169,8 +179,7 @@ class VerificationResult:
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str = "", **params: str) -> Check:
-    en, zh = render(code, detail, **params)
-    return Check(name, outcome, code, en, zh, detail)
+    return Check(name, outcome, code, detail, tuple(sorted(params.items())))
 
 
 # --- input parsing -------------------------------------------------------------------------
