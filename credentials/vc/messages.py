@@ -106,6 +106,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "The signature type is not supported by this verifier: {detail}",
         "本验证器不支持此签名类型：{detail}",
     ),
+    "proof_invalid": (
+        "The signature could not be checked: {detail}",
+        "无法检查签名：{detail}",
+    ),
     "proof_malformed": ("The signature is malformed: {detail}", "签名格式错误：{detail}"),
     "proof_purpose": (
         "The signature was not made for issuing: {detail}",
