@@ -385,33 +385,52 @@ class SchemaProblem:
     message: str
 
 
-# OB 3.0 section 8: the ``type`` every nested object of these roles must include.
-_REQUIRED_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("issuer",), "Profile"),
-    (("issuer", "parentOrg"), "Profile"),
-    (("issuer", "otherIdentifier"), "IdentifierEntry"),
-    (("credentialSubject",), "AchievementSubject"),
-    (("credentialSubject", "identifier"), "IdentityObject"),
-    (("credentialSubject", "source"), "Profile"),
-    (("credentialSubject", "result"), "Result"),
-    (("credentialSubject", "achievement"), "Achievement"),
-    (("credentialSubject", "achievement", "creator"), "Profile"),
-    (("credentialSubject", "achievement", "alignment"), "Alignment"),
-    (("credentialSubject", "achievement", "resultDescription"), "ResultDescription"),
-    (("credentialSubject", "achievement", "otherIdentifier"), "IdentifierEntry"),
-    (("evidence",), "Evidence"),
-)
+# OB 3.0 section 8: the ``type`` every nested object of these roles must include, as a tree
+# property -> (required type, nested properties).
+_TypeTree = dict[str, tuple[str, "_TypeTree"]]
+_REQUIRED_TYPES: _TypeTree = {
+    "issuer": (
+        "Profile",
+        {"parentOrg": ("Profile", {}), "otherIdentifier": ("IdentifierEntry", {})},
+    ),
+    "credentialSubject": (
+        "AchievementSubject",
+        {
+            "identifier": ("IdentityObject", {}),
+            "source": ("Profile", {}),
+            "result": ("Result", {}),
+            "achievement": (
+                "Achievement",
+                {
+                    "creator": ("Profile", {}),
+                    "alignment": ("Alignment", {}),
+                    "resultDescription": ("ResultDescription", {}),
+                    "otherIdentifier": ("IdentifierEntry", {}),
+                },
+            ),
+        },
+    ),
+    "evidence": ("Evidence", {}),
+}
 
 
-def _walk(node: Any, path: tuple[str, ...], prefix: str) -> Iterable[tuple[str, Any]]:
-    if not path:
-        yield prefix, node
-        return
-    items = node if isinstance(node, list) else [node]
-    for i, item in enumerate(items):
-        if isinstance(item, Mapping) and path[0] in item:
-            where = f"{prefix}[{i}]" if isinstance(node, list) else prefix
-            yield from _walk(item[path[0]], path[1:], f"{where}.{path[0]}")
+def _check_types(
+    node: Mapping[str, Any], tree: _TypeTree, path: str, problems: list[SchemaProblem]
+) -> None:
+    for key, (required, children) in tree.items():
+        value = node.get(key)
+        if value is None:
+            continue
+        is_list = isinstance(value, list)
+        for i, obj in enumerate(value if is_list else [value]):
+            if not isinstance(obj, dict):
+                continue
+            where = f"{path}.{key}[{i}]" if is_list else f"{path}.{key}"
+            types = obj.get("type")
+            if not (types == required or (isinstance(types, list) and required in types)):
+                problems.append(SchemaProblem(where, f"type must include {required!r}"))
+            if children:
+                _check_types(obj, children, where, problems)
 
 
 def validate_open_badge(credential: Mapping[str, Any]) -> list[SchemaProblem]:
@@ -447,18 +466,7 @@ def _schema_problems(credential: Mapping[str, Any], vc2: bool) -> list[SchemaPro
 
 def _type_problems(credential: Mapping[str, Any]) -> list[SchemaProblem]:
     problems: list[SchemaProblem] = []
-    for path, required in _REQUIRED_TYPES:
-        for where, value in _walk(credential, path, "$"):
-            for i, obj in enumerate(value if isinstance(value, list) else [value]):
-                if not isinstance(obj, Mapping):
-                    continue
-                types = obj.get("type")
-                types = types if isinstance(types, list) else [types]
-                if required not in types:
-                    suffix = f"[{i}]" if isinstance(value, list) else ""
-                    problems.append(
-                        SchemaProblem(where + suffix, f"type must include {required!r}")
-                    )
+    _check_types(credential, _REQUIRED_TYPES, "$", problems)
     return problems
 
 

@@ -66,16 +66,17 @@ def _plain_json(value: Any) -> bool:
     stack = [value]
     while stack:
         node = stack.pop()
-        if isinstance(node, dict):
+        kind = type(node)  # exact types: subclasses (e.g. of float or str) take the slow path
+        if kind is str or kind is bool or node is None:
+            continue
+        if kind is dict:
             for key in node:
-                if not isinstance(key, str) or (not key.isascii() and max(key) >= "\ud800"):
+                if type(key) is not str or (not key.isascii() and max(key) >= "\ud800"):
                     return False
             stack.extend(node.values())
-        elif isinstance(node, list):
+        elif kind is list:
             stack.extend(node)
-        elif isinstance(node, bool) or node is None or isinstance(node, str):
-            continue
-        elif isinstance(node, int):
+        elif kind is int:
             if not -_MAX_SAFE_INT <= node <= _MAX_SAFE_INT:
                 return False
         else:

@@ -39,6 +39,7 @@ MAX_RESOLVED_BYTES = 1024 * 1024
 # issuer key) pairs were already fully verified, so bulk verification checks each list once.
 _verified_lists: LRUCache = LRUCache(maxsize=256)
 _verified_lock = threading.Lock()
+_parsed_bodies: LRUCache = LRUCache(maxsize=256)
 
 Resolver = Callable[[str], Any]
 """``resolver(url) -> dict | str | bytes | None``: fetch a DID document, controller document
@@ -310,6 +311,7 @@ class _Fetcher:
     def __init__(self, resolver: Resolver | None) -> None:
         self.resolver = resolver
         self.cache: dict[str, dict[str, Any]] = {}
+        self.digests: dict[str, bytes] = {}
 
     def fetch(self, url: str, purpose_code: str) -> dict[str, Any]:
         if url in self.cache:
@@ -326,14 +328,31 @@ class _Fetcher:
         if got is None:
             raise _Unresolved(purpose_code, f"{url}: not found")
         if isinstance(got, (str, bytes)):
-            try:
-                got = parse_json_text(got, limit=MAX_RESOLVED_BYTES)
-            except _InputProblem as exc:
-                raise _Unresolved(purpose_code, f"{url}: {exc.code}") from exc
-        if not isinstance(got, Mapping) or _shape_problem(got):
+            got = self._parse_body(url, got, purpose_code)
+        elif not isinstance(got, Mapping) or _shape_problem(got):
             raise _Unresolved(purpose_code, f"{url}: not a usable JSON object")
         doc = dict(got)
         self.cache[url] = doc
+        return doc
+
+    def _parse_body(self, url: str, body: str | bytes, purpose_code: str) -> Mapping[str, Any]:
+        """Parse a fetched JSON body; identical bodies (the same DID document or status list
+        for every credential of an issuer) are parsed and checked once. Parsed documents
+        are only ever read, so sharing them is safe."""
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        digest = hashlib.sha256(raw).digest()
+        with _verified_lock:
+            doc = _parsed_bodies.get(digest)
+        if doc is None:
+            try:
+                doc = parse_json_text(raw, limit=MAX_RESOLVED_BYTES)
+            except _InputProblem as exc:
+                raise _Unresolved(purpose_code, f"{url}: {exc.code}") from exc
+            if not isinstance(doc, Mapping):
+                raise _Unresolved(purpose_code, f"{url}: not a JSON object")
+            with _verified_lock:
+                _parsed_bodies[digest] = doc
+        self.digests[url] = digest
         return doc
 
 
@@ -552,7 +571,7 @@ def _status_check(
             list_vc = fetcher.fetch(url, "status_unreachable")
         except _Unresolved as exc:
             return _check(purpose, Outcome.UNKNOWN, "status_unreachable", exc.detail)
-        problem = _status_list_problem(list_vc, credential, fetcher, now, depth)
+        problem = _status_list_problem(url, list_vc, credential, fetcher, now, depth)
         if problem:
             return _check(purpose, Outcome.UNKNOWN, "status_list_invalid", problem)
         try:
@@ -566,6 +585,7 @@ def _status_check(
 
 
 def _status_list_problem(
+    list_url: str,
     list_vc: Mapping[str, Any],
     credential: Mapping[str, Any],
     fetcher: _Fetcher,
@@ -579,7 +599,7 @@ def _status_list_problem(
         # Bitstring Status List 1.0 section 3.2: the list's issuer should be the
         # credential's issuer; otherwise anyone could publish "not revoked".
         return f"issued by {_issuer_id(list_vc)}, not by the credential's issuer"
-    trust_key = _list_trust_key(list_vc, fetcher)
+    trust_key = _list_trust_key(list_url, list_vc, fetcher)
     if trust_key is not None:
         with _verified_lock:
             trusted = _verified_lists.get(trust_key)
@@ -602,7 +622,7 @@ def _status_list_problem(
     return None
 
 
-def _list_trust_key(list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | None:
+def _list_trust_key(list_url: str, list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | None:
     """Identify a status list credential together with the key that must have signed it.
 
     A list with the same content, checked against the same issuer key, needs no second
@@ -619,11 +639,14 @@ def _list_trust_key(list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | No
         public_key, controller = _resolve_key(vm, fetcher)
     except (_Failed, _Unresolved):
         return None
-    try:
-        content = json.dumps(list_vc, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError):
-        return None
-    return ("list", hashlib.sha256(content).digest(), public_key.public_bytes_raw(), controller)
+    digest = fetcher.digests.get(list_url)
+    if digest is None:
+        try:
+            content = json.dumps(list_vc, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        except (TypeError, ValueError):
+            return None
+        digest = hashlib.sha256(content).digest()
+    return ("list", digest, public_key.public_bytes_raw(), controller)
 
 
 # --- summary -------------------------------------------------------------------------------
