@@ -198,7 +198,9 @@ def _is_absolute_iri(value: str) -> bool:
 
 
 def _check_expanded(node: Any, problems: list[str]) -> None:
-    """Find relative IRIs in ``@type`` positions (safe mode drops nothing silently)."""
+    """Find relative IRIs for types and node ids: RDF conversion silently drops them, so
+    they would not be covered by an eddsa-rdfc-2022 signature (jsonld.js safe mode reports
+    "relative @type reference" and "relative @id reference" for the same reason)."""
     if isinstance(node, list):
         for item in node:
             _check_expanded(item, problems)
@@ -213,6 +215,9 @@ def _check_expanded(node: Any, problems: list[str]) -> None:
     for t in node.get("@type", []):
         if isinstance(t, str) and not (_is_absolute_iri(t) or t.startswith("_:")):
             problems.append(f"type {t!r}")
+    node_id = node.get("@id")
+    if isinstance(node_id, str) and not (_is_absolute_iri(node_id) or node_id.startswith("_:")):
+        problems.append(f"relative id {node_id!r}")
     for key, value in node.items():
         if key not in ("@type", "@id", "@value", "@language", "@direction"):
             _check_expanded(value, problems)

@@ -74,10 +74,13 @@ def test_unknown_context_in_a_document_is_refused() -> None:
         (lambda d: d.__setitem__("favouriteColour", "red"), "favouriteColour"),
         (lambda d: d["credentialSubject"].__setitem__("score", 99), "score"),
         (lambda d: d.__setitem__("type", ["VerifiableCredential", "BogusCredential"]), "Bogus"),
+        (lambda d: d.__setitem__("id", "credential-42"), "relative id"),
+        (lambda d: d["credentialSubject"].__setitem__("id", "worker-7"), "relative id"),
     ],
 )
 def test_safe_mode_rejects_undefined_terms(mutate, needle) -> None:
-    """A property or type the contexts do not define is an error, not silently dropped."""
+    """A property or type the contexts do not define, or a relative id (which RDF conversion
+    would drop from the signed data), is an error, not silently dropped."""
     doc = copy.deepcopy(load_json(OB_FIXTURES / "simple.json"))
     doc.pop("proof")
     jsonld.expand(doc)  # the untouched credential is fine
