@@ -28,6 +28,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT4
 
+from .errors import ContextError
 from .jsonld import OB_EXTENSIONS_CONTEXT, OB_V3P0_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT
 
 OB_SCHEMA_URL = (
@@ -36,6 +37,8 @@ OB_SCHEMA_URL = (
 OB_SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
 SCHEMA_ID = OB_SCHEMA_URL
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "ob_v3p0_achievementcredential_schema_draft4.json"
+# Published OB 3.0 schema (draft-04 variant), pinned like the contexts (docs/decisions/0022).
+SCHEMA_SHA256 = "125a8bd1f4dca186e23dc5142734a27193e867713580a0cdd4eea56752fab2bf"
 OB_CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 
 
@@ -334,7 +337,12 @@ def _adapt_schema(node: Any, vc2: bool) -> None:
 
 @functools.cache
 def _schema(vc2: bool) -> dict[str, Any]:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    raw = SCHEMA_PATH.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != SCHEMA_SHA256:
+        raise ContextError(
+            f"bundled schema {SCHEMA_PATH.name} was altered", code="context_tampered"
+        )
+    schema = json.loads(raw)
     _adapt_schema(schema, vc2)
     props = schema["properties"]
     # The item description pins VC 1.1 URLs; context checks are done by the JSON-LD step.
