@@ -193,6 +193,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Status could not be checked: unsupported status type {detail}.",
         "无法检查状态：不支持的状态类型 {detail}。",
     ),
+    # recipient
+    "recipient_match": (
+        "The e-mail address given matches the credential's holder.",
+        "所提供的电子邮箱与凭证持有人相符。",
+    ),
+    "recipient_mismatch": (
+        "The e-mail address given does NOT match the credential's holder.",
+        "所提供的电子邮箱与凭证持有人不符。",
+    ),
     # verdicts
     "verdict_valid": ("Valid: every check passed.", "有效：所有检查均已通过。"),
     "verdict_invalid": ("NOT valid: {detail}", "无效：{detail}"),

@@ -26,7 +26,7 @@ from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import baking, jsonld, keys, proofs, status
-from .credential import credential_types, is_open_badge, validate_open_badge
+from .credential import credential_types, is_open_badge, matches_email, validate_open_badge
 from .errors import BakingError, CredentialError, KeyFormatError, ProofError, StatusListError
 from .messages import render
 
@@ -753,13 +753,16 @@ def verify_credential(
     resolver: Resolver | None = None,
     *,
     now: datetime | None = None,
+    email: str | None = None,
     _depth: int = 0,
 ) -> VerificationResult:
     """Verify a credential given as a dict, JSON text/bytes or a baked PNG.
 
     ``resolver(url)`` fetches DID documents (did:web), issuer controller documents (https
     verification methods) and status list credentials; see :data:`Resolver`. ``now``
-    defaults to the current time (aware datetimes only). Never raises for bad input: the
+    defaults to the current time (aware datetimes only). With ``email``, a ``recipient``
+    check says whether the credential's hashed e-mail identifier matches it (OB 3.0
+    IdentityObject); the address itself is not kept. Never raises for bad input: the
     problem is reported in the ``parsed`` check.
     """
     now = now or datetime.now(UTC)
@@ -806,5 +809,10 @@ def verify_credential(
     if _depth == 0:
         for purpose in ("revocation", "suspension"):
             checks.append(_status_check(purpose, credential, fetcher, now, _depth))
+    if email is not None and _depth == 0:
+        if matches_email(credential, email):
+            checks.append(_check("recipient", Outcome.PASSED, "recipient_match"))
+        else:
+            checks.append(_check("recipient", Outcome.FAILED, "recipient_mismatch"))
     summary = _summary(credential, outcome.suite, outcome.vm)
     return _finish(checks, summary, credential, all_checks=_depth == 0)
