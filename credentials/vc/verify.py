@@ -374,7 +374,10 @@ def _resolve_key(vm: str, fetcher: _Fetcher) -> tuple[Ed25519PublicKey, str]:
         doc = fetcher.fetch(url, "issuer_key_unreachable")
         if doc.get("id") != did:
             raise _Failed("issuer_key_not_found", f"DID document at {url} is for {doc.get('id')}")
-    elif vm.startswith("https://") or vm.startswith("http://"):
+    elif vm.startswith("https://"):
+        # An https verification method (as the 1EdTech examples use): the issuer's
+        # controller document at that URL lists the key. Plain http is refused: anyone on
+        # the path could substitute a key.
         url = vm.split("#", 1)[0]
         doc = fetcher.fetch(url, "issuer_key_unreachable")
     else:
