@@ -182,6 +182,9 @@ def _options() -> dict[str, Any]:
     }
 
 
+_PYLD_INTERNAL_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
 def _find_cause(exc: BaseException, kind: type[Exception]) -> Exception | None:
     seen = 0
     cur: BaseException | None = exc
@@ -246,6 +249,10 @@ def expand(document: Mapping[str, Any]) -> list[Any]:
         raise JsonLdProcessingError(f"invalid JSON-LD: {_describe(exc)}") from None
     except RecursionError:
         raise JsonLdProcessingError("invalid JSON-LD: nesting too deep") from None
+    except _PYLD_INTERNAL_ERRORS as exc:
+        # pyld lets some malformed input escape as plain Python errors (e.g. a relative
+        # context URL with no base raises ValueError); they are still just invalid JSON-LD.
+        raise JsonLdProcessingError(f"invalid JSON-LD: {exc}"[:300]) from None
     problems = [f"property {p}" for p in dropped]
     _check_expanded(expanded, problems)
     if problems:
@@ -314,6 +321,8 @@ def canonize(document: Mapping[str, Any]) -> str:
         return _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
     except jsonld.JsonLdError as exc:
         raise JsonLdProcessingError(f"could not canonicalize: {_describe(exc)}") from None
+    except _PYLD_INTERNAL_ERRORS as exc:
+        raise JsonLdProcessingError(f"could not canonicalize: {exc}"[:300]) from None
 
 
 # --- cached safe-mode check ----------------------------------------------------------------

@@ -112,11 +112,17 @@ def hash_data(
         canon_doc = _jcs(unsecured)
     else:
         raise ProofError(f"unsupported cryptosuite {cryptosuite!r}", code="proof_unsupported")
+    try:
+        config_bytes, doc_bytes = canon_config.encode("utf-8"), canon_doc.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates from "\udxxx" escapes
+        raise ProofError(
+            "the document contains invalid Unicode text", code="proof_malformed"
+        ) from exc
     return HashData(
         canon_config,
         canon_doc,
-        hashlib.sha256(canon_config.encode("utf-8")).digest(),
-        hashlib.sha256(canon_doc.encode("utf-8")).digest(),
+        hashlib.sha256(config_bytes).digest(),
+        hashlib.sha256(doc_bytes).digest(),
     )
 
 

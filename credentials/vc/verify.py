@@ -673,7 +673,8 @@ def _summary(credential: Mapping[str, Any], suite: str | None, vm: str | None) -
     achievement = subject.get("achievement")
     achievement = achievement if isinstance(achievement, Mapping) else {}
     skills = []
-    for a in achievement.get("alignment") or []:
+    alignments = achievement.get("alignment")
+    for a in alignments if isinstance(alignments, list) else [alignments]:
         if isinstance(a, Mapping) and _text(a.get("targetName")):
             skills.append(
                 Skill(
@@ -683,7 +684,7 @@ def _summary(credential: Mapping[str, Any], suite: str | None, vm: str | None) -
                     _text(a.get("targetFramework")),
                 )
             )
-    ids = subject.get("identifier") or []
+    ids = subject.get("identifier")
     criteria = achievement.get("criteria")
     return Summary(
         credential_id=_text(credential.get("id")),
