@@ -19,6 +19,7 @@ import copy
 import functools
 import hashlib
 import json
+import re
 import threading
 import uuid
 from collections.abc import Mapping
@@ -90,7 +91,8 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
     if pinned is None:
         raise ContextError(
             f"JSON-LD context {url!r} is not one of the contexts this verifier ships; "
-            "refusing to load it (contexts are never fetched from the network)"
+            "refusing to load it (contexts are never fetched from the network)",
+            value=str(url)[:200],
         )
     return {
         "contextUrl": None,
@@ -256,10 +258,18 @@ def expand(document: Mapping[str, Any]) -> list[Any]:
     problems = [f"property {p}" for p in dropped]
     _check_expanded(expanded, problems)
     if problems:
+        names = sorted(set(problems))
         raise UnsafeJsonLdError(
-            "terms not defined by the credential's contexts: " + ", ".join(sorted(set(problems)))
+            "terms not defined by the credential's contexts: " + ", ".join(names),
+            value=", ".join(_quoted(n) for n in names)[:200],
         )
     return expanded
+
+
+def _quoted(problem: str) -> str:
+    """The quoted term of a problem description ("type 'Bogus'" -> "'Bogus'")."""
+    match = re.search(r"('.*'|\".*\")$", problem)
+    return match.group(1) if match else problem
 
 
 def _describe(exc: BaseException) -> str:
