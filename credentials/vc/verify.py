@@ -235,7 +235,7 @@ def _check_shape(value: Any) -> None:
         raise _InputProblem(problem, limit=str(MAX_VALUES))
 
 
-def parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
+def _parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
     """Parse JSON with size and depth limits; raises :class:`_InputProblem`."""
     if len(text) > limit:
         raise _InputProblem("input_too_large", limit=f"{limit // 1024} KB")
@@ -269,11 +269,11 @@ def _load_input(data: Any) -> dict[str, Any]:
                 text = baking.unbake_png(raw)
             except BakingError as exc:
                 raise _InputProblem(exc.code, exc.detail) from exc
-            value = parse_json_text(text)
+            value = _parse_json_text(text)
         else:
-            value = parse_json_text(raw)
+            value = _parse_json_text(raw)
     elif isinstance(data, str):
-        value = parse_json_text(data)
+        value = _parse_json_text(data)
     elif isinstance(data, Mapping):
         _check_shape(data)
         try:
@@ -350,7 +350,7 @@ class _Fetcher:
             doc = _parsed_bodies.get(digest)
         if doc is None:
             try:
-                doc = parse_json_text(raw, limit=MAX_RESOLVED_BYTES)
+                doc = _parse_json_text(raw, limit=MAX_RESOLVED_BYTES)
             except _InputProblem as exc:
                 raise _Unresolved(purpose_code, url, f"{url}: {exc.code}") from exc
             if not isinstance(doc, Mapping):
