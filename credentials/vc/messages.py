@@ -29,8 +29,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "JSON 嵌套超过 {limit} 层，未予处理。",
     ),
     "input_too_complex": (
-        "The credential holds more than {limit} values, far more than any real credential; "
-        "it was not processed.",
+        (
+            "The credential holds more than {limit} values, far more than any real credential; "
+            "it was not processed."
+        ),
         "凭证包含超过 {limit} 个数据项，远超正常凭证，未予处理。",
     ),
     "input_jwt": (
@@ -82,8 +84,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "内置上下文文件已被篡改，无法验证。",
     ),
     "jsonld_undefined_term": (
-        "The credential contains data its contexts do not define (not covered by the "
-        "signature): {value}",
+        (
+            "The credential contains data its contexts do not define (not covered by the "
+            "signature): {value}"
+        ),
         "凭证包含其上下文未定义的数据（不受签名保护）：{value}",
     ),
     "jsonld_invalid": ("The credential is not valid JSON-LD.", "凭证不是有效的 JSON-LD。"),
@@ -130,8 +134,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "内容自签名以来未被更改。",
     ),
     "proof_signature": (
-        "The signature does not match: the credential was changed after signing, or it was "
-        "signed with another key.",
+        (
+            "The signature does not match: the credential was changed after signing, or it was "
+            "signed with another key."
+        ),
         "签名不匹配：凭证在签名后被修改，或使用了其他密钥签名。",
     ),
     "integrity_no_key": (
@@ -139,8 +145,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "无法检查内容是否被更改：无法获得签名密钥。",
     ),
     "integrity_jsonld_failed": (
-        "Could not check whether the content was changed: the credential's data could not be "
-        "processed.",
+        (
+            "Could not check whether the content was changed: the credential's data could not be "
+            "processed."
+        ),
         "无法检查内容是否被更改：凭证数据无法处理。",
     ),
     "integrity_no_proof": (
@@ -173,8 +181,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "无法从 {value} 获取签发机构公布的密钥。",
     ),
     "issuer_key_no_resolver": (
-        "The issuer's keys are published at {value}; this check was run offline and could "
-        "not fetch them.",
+        (
+            "The issuer's keys are published at {value}; this check was run offline and could "
+            "not fetch them."
+        ),
         "签发机构的密钥公布于 {value}；本次为离线检查，无法获取。",
     ),
     # dates

@@ -327,7 +327,9 @@ class _Fetcher:
             )
         try:
             got = self.resolver(url)
-        except Exception as exc:  # noqa: BLE001 - any resolver failure means "could not fetch"
+        except Exception as exc:
+            # Whatever the caller's resolver raises (timeouts, HTTP, DNS...) only means
+            # "could not fetch": it must never turn into a crash of the verification.
             detail = f"{url}: {type(exc).__name__}: {exc}"[:300]
             raise _Unresolved(purpose_code, url, detail) from exc
         if got is None:
