@@ -468,11 +468,8 @@ def _fail(ev: _Eval, t: int, read: Callable[[str], Any], *, keep_watching: bool 
 def _finish(ev: _Eval, duration: int, read: Callable[[str], Any]) -> None:
     if ev.check.kind in ("always", "never"):
         ev.passed = ev.t_ms is None
-    elif (
-        ev.check.kind == "within"
-        and "late" not in ev.extra
-        or ev.check.kind in ("at", "final")
-        and ev.t_ms is None
+    elif (ev.check.kind == "within" and "late" not in ev.extra) or (
+        ev.check.kind in ("at", "final") and ev.t_ms is None
     ):
         _fail(ev, duration, read)
     ev.done = True
