@@ -1,0 +1,201 @@
+"""JSON-LD processing with pinned contexts only.
+
+The product ships the context documents it accepts in ``contexts/`` with a manifest
+(``contexts/manifest.json``: URL -> file -> sha256). At first use every file is hashed and
+compared to the manifest; a mismatch is an error, never a silent fallback. The pyld document
+loader below serves only those documents and refuses every other URL, so nothing is ever
+fetched from the network (VC Data Model 2.0, section 5.2 and Data Integrity 1.0, section 2.4:
+"implementations ... SHOULD use a local cache of contexts").
+
+Expansion runs in "safe mode" (Data Integrity 1.0, section 4, Add Proof / Verify Proof
+step "expansion ... safe mode"): a property the contexts do not define, or a ``type`` that
+does not expand to an absolute IRI, is an error instead of being silently dropped, because a
+dropped property would not be covered by the signature.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cachetools import LRUCache
+from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
+
+from .errors import ContextError, JsonLdProcessingError, UnsafeJsonLdError
+
+CONTEXT_DIR = Path(__file__).parent / "contexts"
+MANIFEST_PATH = CONTEXT_DIR / "manifest.json"
+
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+OB_V3P0_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+EXAMPLES_V2_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2"
+
+
+@dataclass(frozen=True)
+class PinnedContext:
+    """One bundled context document, as listed in the manifest."""
+
+    url: str
+    file: str
+    sha256: str
+    document: Mapping[str, Any]
+
+
+@functools.cache
+def pinned_contexts() -> Mapping[str, PinnedContext]:
+    """Return the bundled contexts keyed by URL, after checking every file's sha256.
+
+    Raises :class:`ContextError` if a file is missing or its hash differs from the manifest.
+    """
+    manifest = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+    pinned: dict[str, PinnedContext] = {}
+    for url, entry in manifest["contexts"].items():
+        path = CONTEXT_DIR / entry["file"]
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ContextError(f"pinned context file for {url} is missing: {exc}") from exc
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != entry["sha256"]:
+            raise ContextError(
+                f"pinned context {url} ({entry['file']}) has sha256 {digest}, "
+                f"manifest says {entry['sha256']}",
+                code="context_tampered",
+            )
+        pinned[url] = PinnedContext(url, entry["file"], digest, json.loads(raw))
+    return pinned
+
+
+def is_known_context(url: str) -> bool:
+    """True if ``url`` is one of the bundled, pinned context URLs."""
+    return url in pinned_contexts()
+
+
+def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """pyld document loader serving only the pinned contexts; every other URL is refused."""
+    pinned = pinned_contexts().get(url)
+    if pinned is None:
+        raise ContextError(
+            f"JSON-LD context {url!r} is not one of the contexts this verifier ships; "
+            "refusing to load it (contexts are never fetched from the network)"
+        )
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        # pyld may annotate what it is given; the pinned copy must stay pristine.
+        "document": copy.deepcopy(pinned.document),
+    }
+
+
+# Our own cache of processed contexts, so nothing resolved through another loader elsewhere in
+# the process (pyld's module-level cache is keyed by URL only) can leak into ours.
+_resolved_cache: LRUCache = LRUCache(maxsize=256)
+_cache_lock = threading.Lock()
+
+
+def _options() -> dict[str, Any]:
+    return {
+        "documentLoader": document_loader,
+        "contextResolver": ContextResolver(_resolved_cache, document_loader),
+        "base": None,
+    }
+
+
+def _find_cause(exc: BaseException, kind: type[Exception]) -> Exception | None:
+    seen = 0
+    cur: BaseException | None = exc
+    while cur is not None and seen < 32:
+        if isinstance(cur, kind):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+        seen += 1
+    return None
+
+
+def _is_absolute_iri(value: str) -> bool:
+    return ":" in value
+
+
+def _check_expanded(node: Any, problems: list[str]) -> None:
+    """Find relative IRIs in ``@type`` positions (safe mode drops nothing silently)."""
+    if isinstance(node, list):
+        for item in node:
+            _check_expanded(item, problems)
+        return
+    if not isinstance(node, dict):
+        return
+    if "@value" in node:
+        vtype = node.get("@type")
+        if isinstance(vtype, str) and not _is_absolute_iri(vtype):
+            problems.append(f"datatype {vtype!r}")
+        return
+    for t in node.get("@type", []):
+        if isinstance(t, str) and not (_is_absolute_iri(t) or t.startswith("_:")):
+            problems.append(f"type {t!r}")
+    for key, value in node.items():
+        if key not in ("@type", "@id", "@value", "@language", "@direction"):
+            _check_expanded(value, problems)
+
+
+def expand(document: Mapping[str, Any]) -> list[Any]:
+    """Expand ``document`` in safe mode with the pinned contexts.
+
+    Raises :class:`ContextError` for an unknown context, :class:`UnsafeJsonLdError` when a
+    property or type is not defined by the contexts, :class:`JsonLdProcessingError` when pyld
+    rejects the document.
+    """
+    dropped: list[str] = []
+
+    def on_dropped(prop: Any) -> None:
+        dropped.append(repr(prop))
+
+    processor = jsonld.JsonLdProcessor(on_property_dropped=on_dropped)
+    try:
+        with _cache_lock:
+            expanded = processor.expand(document, _options())
+    except jsonld.JsonLdError as exc:
+        ctx_err = _find_cause(exc, ContextError)
+        if ctx_err is not None:
+            raise ctx_err from None
+        raise JsonLdProcessingError(f"invalid JSON-LD: {_describe(exc)}") from None
+    except RecursionError:
+        raise JsonLdProcessingError("invalid JSON-LD: nesting too deep") from None
+    problems = [f"property {p}" for p in dropped]
+    _check_expanded(expanded, problems)
+    if problems:
+        raise UnsafeJsonLdError(
+            "terms not defined by the credential's contexts: " + ", ".join(sorted(set(problems)))
+        )
+    return expanded
+
+
+def _describe(exc: BaseException) -> str:
+    parts = []
+    cur: BaseException | None = exc
+    while cur is not None and len(parts) < 4:
+        msg = getattr(cur, "message", None) or str(cur).splitlines()[0]
+        parts.append(msg)
+        cur = cur.__cause__
+    return " <- ".join(parts)
+
+
+def canonize(document: Mapping[str, Any]) -> str:
+    """RDFC-1.0 (URDNA2015) canonical N-Quads of ``document``, after safe-mode expansion."""
+    expanded = expand(document)
+    processor = jsonld.JsonLdProcessor()
+    try:
+        with _cache_lock:
+            dataset = processor.to_rdf(expanded, _options())
+        return URDNA2015().main(dataset, {"format": "application/n-quads"})
+    except jsonld.JsonLdError as exc:
+        raise JsonLdProcessingError(f"could not canonicalize: {_describe(exc)}") from None

@@ -1,0 +1,110 @@
+"""eddsa-rdfc-2022 and eddsa-jcs-2022: byte-for-byte reproduction of the published vectors."""
+
+from __future__ import annotations
+
+import pytest
+from vc_paths import OB_SPEC, W3C, load_json, read_text
+
+from credentials.vc import keys, proofs
+from credentials.vc.errors import ProofError
+
+
+def _w3c_key() -> keys.KeyPair:
+    return keys.KeyPair.from_secret_multibase(
+        load_json(W3C / "keyPair.json")["privateKeyMultibase"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("suite", "folder", "suffix"),
+    [
+        ("eddsa-rdfc-2022", "eddsa-rdfc-2022", "DataInt"),
+        ("eddsa-jcs-2022", "eddsa-jcs-2022", "JCS"),
+    ],
+)
+def test_w3c_vectors_reproduced_byte_for_byte(suite: str, folder: str, suffix: str) -> None:
+    """Canonical forms, both hashes, the signature and the signed credential equal the W3C
+    vc-di-eddsa vectors."""
+    base = W3C / folder
+    unsigned = load_json(W3C / "unsigned.json")
+    config = load_json(base / f"proofConfig{suffix}.json")
+    data = proofs.hash_data(unsigned, config, suite)
+    # Both files are published exactly: N-Quads end with a newline, JCS text does not.
+    assert data.canonical_document == read_text(base / f"canonDoc{suffix}.txt")
+    assert data.canonical_proof_config == read_text(base / f"proofCanon{suffix}.txt")
+    assert data.document_hash.hex() == read_text(base / f"docHash{suffix}.txt").strip()
+    assert data.proof_config_hash.hex() == read_text(base / f"proofHash{suffix}.txt").strip()
+    assert data.combined.hex() == read_text(base / f"combinedHash{suffix}.txt").strip()
+    signed_name = "signedDataInt.json" if suite == "eddsa-rdfc-2022" else "signedJCS.json"
+    expected = load_json(base / signed_name)
+    signed = proofs.sign_credential(
+        unsigned, _w3c_key(), config["verificationMethod"], suite, created=config["created"]
+    )
+    assert signed == expected
+    sig = keys.multibase_b58_decode(signed["proof"]["proofValue"])
+    assert sig.hex() == read_text(base / f"sigHex{suffix}.txt").strip()
+    assert signed["proof"]["proofValue"] == read_text(base / f"sigBTC58{suffix}.txt").strip()
+    proofs.verify_proof(expected, expected["proof"], _w3c_key().public_key)
+
+
+def test_ob_spec_rdfc_example_reproduced_byte_for_byte() -> None:
+    """The Open Badges 3.0 specification's eddsa-rdfc-2022 example: canonical document and
+    proof, hashes, signature and proofValue all match."""
+    vector = load_json(OB_SPEC / "ob3-eddsa-rdfc-2022-vector.json")
+    kp = keys.KeyPair.from_seed(bytes.fromhex(vector["privateKeyHex_seedThenPublic"][:64]))
+    options = vector["proofOptions"]
+    config = proofs.proof_configuration(
+        vector["unsignedCredential"],
+        options["verificationMethod"],
+        options["cryptosuite"],
+        created=options["created"],
+    )
+    data = proofs.hash_data(vector["unsignedCredential"], config, "eddsa-rdfc-2022")
+    assert data.canonical_document == read_text(OB_SPEC / "document-canon.txt")
+    assert data.canonical_proof_config == read_text(OB_SPEC / "proof-canon.txt")
+    assert data.document_hash.hex() == vector["documentHashHex"]
+    assert data.proof_config_hash.hex() == vector["proofHashHex"]
+    assert data.combined.hex() == vector["dataToSignHex"]
+    signed = proofs.sign_credential(
+        vector["unsignedCredential"], kp, options["verificationMethod"], created=options["created"]
+    )
+    assert keys.multibase_b58_decode(signed["proof"]["proofValue"]).hex() == vector["signatureHex"]
+    assert signed["proof"]["proofValue"] == vector["proofValue"]
+    assert signed == load_json(OB_SPEC / "ob3-signed.json")
+
+
+@pytest.mark.parametrize("suite", proofs.CRYPTOSUITES)
+def test_sign_then_verify_and_tamper(suite: str) -> None:
+    """A fresh proof verifies; changing the document or the proof options breaks it."""
+    kp = keys.generate_keypair()
+    did = keys.did_key_for(kp)
+    signed = proofs.sign_credential(
+        load_json(W3C / "unsigned.json"), kp, keys.did_key_verification_method(did), suite
+    )
+    proofs.verify_proof(signed, signed["proof"], kp.public_key)
+    changed = {**signed, "name": "Alumni Credential!"}
+    with pytest.raises(ProofError) as info:
+        proofs.verify_proof(changed, changed["proof"], kp.public_key)
+    assert info.value.code == "proof_signature"
+    moved = {**signed["proof"], "created": "2001-01-01T00:00:00Z"}
+    with pytest.raises(ProofError):
+        proofs.verify_proof(signed, moved, kp.public_key)
+    with pytest.raises(ProofError) as info:
+        proofs.verify_proof(signed, signed["proof"], keys.generate_keypair().public_key)
+    assert info.value.code == "proof_signature"
+
+
+def test_unsupported_suite_and_malformed_proof_value_are_reported() -> None:
+    """Legacy/unknown cryptosuites and a non-multibase proofValue raise clear codes."""
+    signed = load_json(W3C / "eddsa-rdfc-2022" / "signedDataInt.json")
+    kp = _w3c_key()
+    for proof, code in (
+        ({**signed["proof"], "cryptosuite": "eddsa-2022"}, "proof_unsupported"),
+        ({**signed["proof"], "type": "Ed25519Signature2020"}, "proof_unsupported"),
+        ({**signed["proof"], "proofValue": "not-base58"}, "proof_malformed"),
+        ({**signed["proof"], "proofValue": "z3Ld"}, "proof_malformed"),
+        ({**signed["proof"], "proofPurpose": "authentication"}, "proof_purpose"),
+    ):
+        with pytest.raises(ProofError) as info:
+            proofs.verify_proof(signed, proof, kp.public_key)
+        assert info.value.code == code
