@@ -38,6 +38,7 @@ MANIFEST_PATH = CONTEXT_DIR / "manifest.json"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 OB_V3P0_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 EXAMPLES_V2_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2"
 
 
@@ -199,3 +200,57 @@ def canonize(document: Mapping[str, Any]) -> str:
         return URDNA2015().main(dataset, {"format": "application/n-quads"})
     except jsonld.JsonLdError as exc:
         raise JsonLdProcessingError(f"could not canonicalize: {_describe(exc)}") from None
+
+
+# --- cached safe-mode check ----------------------------------------------------------------
+
+# Keys whose values decide which terms are defined (type-scoped contexts) or are validated
+# by expansion itself; their values are kept verbatim in the skeleton.
+_KEEP_VALUES = frozenset({"@context", "type", "@type", "@language", "@direction", "@container"})
+_safe_cache: LRUCache = LRUCache(maxsize=1024)
+
+
+def _skeleton(node: Any, keep: bool = False) -> Any:
+    """The document with every literal replaced by a same-typed placeholder.
+
+    Whether safe-mode expansion succeeds depends only on the keys, the ``@context`` and
+    ``type`` values and the JSON types of the values, never on the literal strings or numbers;
+    so credentials built from one template share one skeleton and one expansion check.
+    """
+    if isinstance(node, dict):
+        return {k: _skeleton(v, keep or k in _KEEP_VALUES) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_skeleton(v, keep) for v in node]
+    if keep or node is None or isinstance(node, bool):
+        return node
+    if isinstance(node, str):
+        return ""
+    return 0
+
+
+def expand_cached(document: Mapping[str, Any]) -> None:
+    """Safe-mode check of :func:`expand`, memoised on the document's skeleton.
+
+    Raises exactly what :func:`expand` raises; returns nothing (use :func:`expand` when the
+    expanded form itself is needed).
+    """
+    try:
+        key = json.dumps(_skeleton(document), sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        expand(document)
+        return
+    with _cache_lock:
+        cached = _safe_cache.get(key)
+    if cached is not None:
+        if cached is not True:
+            kind, detail, code = cached
+            raise kind(detail, code=code)
+        return
+    try:
+        expand(document)
+    except (ContextError, UnsafeJsonLdError, JsonLdProcessingError) as exc:
+        with _cache_lock:
+            _safe_cache[key] = (type(exc), exc.detail, exc.code)
+        raise
+    with _cache_lock:
+        _safe_cache[key] = True

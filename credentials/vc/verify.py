@@ -1,0 +1,705 @@
+"""Verifying a credential: every check, its outcome, and a plain-language summary.
+
+Input may be a dict, JSON text, JSON bytes or a baked PNG. Nothing is fetched by this module:
+DID documents, issuer controller documents and status lists are obtained through a
+``resolver`` callable supplied by the caller (the Django side supplies one that reads its own
+database or the network with timeouts). Without a resolver the checks that need one are
+reported as "could not be checked", and the overall verdict is then never "valid".
+
+Verdicts: ``valid`` (every check passed or does not apply), ``invalid`` (at least one check
+failed), ``unverified`` (nothing failed, but something could not be checked).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from . import baking, jsonld, keys, proofs, status
+from .credential import credential_types, is_open_badge, validate_open_badge
+from .errors import BakingError, CredentialError, KeyFormatError, ProofError, StatusListError
+from .messages import render
+
+MAX_INPUT_BYTES = 1024 * 1024
+MAX_DEPTH = 48
+MAX_RESOLVED_BYTES = 1024 * 1024
+
+Resolver = Callable[[str], Any]
+"""``resolver(url) -> dict | str | bytes | None``: fetch a DID document, controller document
+or status list credential. Return None or raise any exception when it cannot be fetched;
+the verifier reports that as "could not be checked"."""
+
+
+class Outcome(StrEnum):
+    """Outcome of one check."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # could not be checked; never counted as passed
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Verdict(StrEnum):
+    """Overall result."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    UNVERIFIED = "unverified"
+
+
+CHECK_NAMES = (
+    "parsed",
+    "structure",
+    "jsonld",
+    "schema",
+    "proof",
+    "integrity",
+    "issuer_key",
+    "valid_from",
+    "valid_until",
+    "revocation",
+    "suspension",
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: ``name`` (see CHECK_NAMES), outcome, stable ``code``, messages, detail."""
+
+    name: str
+    outcome: Outcome
+    code: str
+    message_en: str
+    message_zh: str
+    detail: str = ""
+
+    def message(self, language: str = "en") -> str:
+        """The message in ``language`` (``zh``/``zh-hans`` for Chinese, else English)."""
+        return self.message_zh if language.lower().startswith("zh") else self.message_en
+
+
+@dataclass(frozen=True)
+class Skill:
+    """An aligned skill as shown to an employer."""
+
+    name: str
+    url: str | None = None
+    code: str | None = None
+    framework: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Who issued what to whom, when (display only: trust the checks, not the summary)."""
+
+    credential_id: str | None
+    types: tuple[str, ...]
+    issuer_id: str | None
+    issuer_name: str | None
+    subject_id: str | None
+    has_hashed_email: bool
+    achievement_id: str | None
+    achievement_name: str | None
+    achievement_type: str | None
+    achievement_description: str | None
+    criteria: str | None
+    skills: tuple[Skill, ...]
+    valid_from: str | None
+    valid_until: str | None
+    cryptosuite: str | None
+    verification_method: str | None
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """The outcome of :func:`verify_credential`."""
+
+    verdict: Verdict
+    checks: tuple[Check, ...]
+    summary: Summary | None
+    credential: Mapping[str, Any] | None = field(default=None, repr=False)
+    message_en: str = ""
+    message_zh: str = ""
+
+    @property
+    def is_valid(self) -> bool:
+        """True only when every check passed (or does not apply)."""
+        return self.verdict is Verdict.VALID
+
+    def check(self, name: str) -> Check:
+        """The check called ``name``."""
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (for the API), without the credential itself."""
+        return {
+            "verdict": self.verdict.value,
+            "message": {"en": self.message_en, "zh-Hans": self.message_zh},
+            "checks": [
+                {
+                    "name": c.name,
+                    "outcome": c.outcome.value,
+                    "code": c.code,
+                    "message": {"en": c.message_en, "zh-Hans": c.message_zh},
+                    "detail": c.detail,
+                }
+                for c in self.checks
+            ],
+            "summary": asdict(self.summary) if self.summary else None,
+        }
+
+
+def _check(name: str, outcome: Outcome, code: str, detail: str = "", **params: str) -> Check:
+    en, zh = render(code, detail, **params)
+    return Check(name, outcome, code, en, zh, detail)
+
+
+# --- input parsing -------------------------------------------------------------------------
+
+
+class _InputProblem(Exception):
+    def __init__(self, code: str, detail: str = "", **params: str) -> None:
+        super().__init__(code)
+        self.code, self.detail, self.params = code, detail, params
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _depth_ok(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            if depth > limit:
+                return False
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            if depth > limit:
+                return False
+            stack.extend((v, depth + 1) for v in node)
+    return True
+
+
+def parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
+    """Parse JSON with size and depth limits; raises :class:`_InputProblem`."""
+    if len(text) > limit:
+        raise _InputProblem("input_too_large", limit=f"{limit // 1024} KB")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _InputProblem("input_not_json", "not UTF-8 text") from exc
+    stripped = text.strip()
+    if not stripped:
+        raise _InputProblem("input_empty")
+    if re.fullmatch(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*", stripped):
+        raise _InputProblem("input_jwt")
+    try:
+        value = json.loads(stripped, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH)) from exc
+    except ValueError as exc:
+        raise _InputProblem("input_not_json", str(exc)[:200]) from exc
+    if not _depth_ok(value, MAX_DEPTH):
+        raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH))
+    return value
+
+
+def _load_input(data: Any) -> dict[str, Any]:
+    if data is None:
+        raise _InputProblem("input_empty")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        if raw.startswith(baking.PNG_SIGNATURE):
+            try:
+                text = baking.unbake_png(raw)
+            except BakingError as exc:
+                raise _InputProblem(exc.code, exc.detail) from exc
+            value = parse_json_text(text)
+        else:
+            value = parse_json_text(raw)
+    elif isinstance(data, str):
+        value = parse_json_text(data)
+    elif isinstance(data, Mapping):
+        if not _depth_ok(data, MAX_DEPTH):
+            raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH))
+        try:
+            size = len(json.dumps(data, ensure_ascii=False, allow_nan=False))
+        except (TypeError, ValueError) as exc:
+            raise _InputProblem("input_not_json", str(exc)[:200]) from exc
+        if size > MAX_INPUT_BYTES:
+            raise _InputProblem("input_too_large", limit=f"{MAX_INPUT_BYTES // 1024} KB")
+        value = json.loads(json.dumps(data))  # private copy; callers' dicts stay untouched
+    else:
+        raise _InputProblem("input_unsupported_type")
+    if not isinstance(value, dict):
+        raise _InputProblem("input_not_object")
+    return value
+
+
+# --- resolution ----------------------------------------------------------------------------
+
+
+class _Unresolved(Exception):
+    """A check could not be completed (outcome UNKNOWN)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+class _Failed(Exception):
+    """A check failed (outcome FAILED)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+class _Fetcher:
+    """Calls the resolver at most once per URL and validates what it returns."""
+
+    def __init__(self, resolver: Resolver | None) -> None:
+        self.resolver = resolver
+        self.cache: dict[str, dict[str, Any]] = {}
+
+    def fetch(self, url: str, purpose_code: str) -> dict[str, Any]:
+        if url in self.cache:
+            return self.cache[url]
+        if self.resolver is None:
+            raise _Unresolved(
+                "issuer_key_no_resolver" if purpose_code.startswith("issuer") else purpose_code,
+                url,
+            )
+        try:
+            got = self.resolver(url)
+        except Exception as exc:  # noqa: BLE001 - any resolver failure means "could not fetch"
+            raise _Unresolved(purpose_code, f"{url}: {type(exc).__name__}: {exc}"[:300]) from exc
+        if got is None:
+            raise _Unresolved(purpose_code, f"{url}: not found")
+        if isinstance(got, (str, bytes)):
+            try:
+                got = parse_json_text(got, limit=MAX_RESOLVED_BYTES)
+            except _InputProblem as exc:
+                raise _Unresolved(purpose_code, f"{url}: {exc.code}") from exc
+        if not isinstance(got, Mapping) or not _depth_ok(got, MAX_DEPTH):
+            raise _Unresolved(purpose_code, f"{url}: not a JSON object")
+        doc = dict(got)
+        self.cache[url] = doc
+        return doc
+
+
+def _resolve_key(vm: str, fetcher: _Fetcher) -> tuple[Ed25519PublicKey, str]:
+    """Return (public key, controller) for a verification method id."""
+    if vm.startswith("did:key:"):
+        if "#" not in vm:  # a bare did:key DID designates its one key
+            vm = keys.did_key_verification_method(vm)
+        try:
+            return keys.find_verification_method(keys.resolve_did_key(vm), vm)
+        except KeyFormatError as exc:
+            raise _Failed("issuer_key_unsupported", exc.detail) from exc
+    if vm.startswith("did:web:"):
+        did = vm.split("#", 1)[0]
+        try:
+            url = keys.did_web_to_url(did)
+        except KeyFormatError as exc:
+            raise _Failed("issuer_key_unsupported", exc.detail) from exc
+        doc = fetcher.fetch(url, "issuer_key_unreachable")
+        if doc.get("id") != did:
+            raise _Failed("issuer_key_not_found", f"DID document at {url} is for {doc.get('id')}")
+    elif vm.startswith("https://") or vm.startswith("http://"):
+        url = vm.split("#", 1)[0]
+        doc = fetcher.fetch(url, "issuer_key_unreachable")
+    else:
+        raise _Failed("issuer_key_unsupported", vm[:200])
+    try:
+        return keys.find_verification_method(doc, vm)
+    except KeyFormatError as exc:
+        raise _Failed("issuer_key_not_found", exc.detail) from exc
+
+
+def _issuer_id(credential: Mapping[str, Any]) -> str | None:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+@dataclass
+class _ProofOutcome:
+    proof: Check
+    integrity: Check
+    issuer_key: Check
+    suite: str | None = None
+    vm: str | None = None
+
+
+def _verify_proofs(
+    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool
+) -> _ProofOutcome:
+    raw = credential.get("proof")
+    if raw is None:
+        miss = _check("proof", Outcome.FAILED, "proof_missing")
+        skip = _check("integrity", Outcome.UNKNOWN, "integrity_not_checked", "no signature")
+        return _ProofOutcome(
+            miss,
+            skip,
+            _check("issuer_key", Outcome.UNKNOWN, "integrity_not_checked", "no signature"),
+        )
+    candidates = [p for p in (raw if isinstance(raw, list) else [raw]) if isinstance(p, Mapping)]
+    supported = [
+        p
+        for p in candidates
+        if p.get("type") == proofs.PROOF_TYPE and p.get("cryptosuite") in proofs.CRYPTOSUITES
+    ]
+    if not supported:
+        desc = ", ".join(
+            f"{p.get('type')}/{p.get('cryptosuite')}"
+            if p.get("cryptosuite")
+            else str(p.get("type"))
+            for p in candidates
+        )
+        unk = _check("proof", Outcome.UNKNOWN, "proof_unsupported", desc[:200] or "none")
+        return _ProofOutcome(
+            unk,
+            _check("integrity", Outcome.UNKNOWN, "integrity_not_checked", "unsupported proof"),
+            _check("issuer_key", Outcome.UNKNOWN, "integrity_not_checked", "unsupported proof"),
+        )
+    issuer = _issuer_id(credential)
+    best: _ProofOutcome | None = None
+    for proof in supported:
+        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok)
+        if outcome.integrity.outcome is Outcome.PASSED and (
+            outcome.issuer_key.outcome is Outcome.PASSED
+        ):
+            return outcome
+        best = best or outcome
+    assert best is not None
+    return best
+
+
+def _verify_one(
+    credential: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    issuer: str | None,
+    fetcher: _Fetcher,
+    jsonld_ok: bool,
+) -> _ProofOutcome:
+    suite = proof.get("cryptosuite")
+    vm = proof.get("verificationMethod")
+    label = f"DataIntegrityProof {suite}"
+    try:
+        proofs._check_proof_shape(proof)  # noqa: SLF001 - same package
+    except ProofError as exc:
+        failed = _check("proof", Outcome.FAILED, exc.code, exc.detail)
+        na = _check("integrity", Outcome.UNKNOWN, "check_skipped")
+        return _ProofOutcome(failed, na, _check("issuer_key", Outcome.UNKNOWN, "check_skipped"))
+    proof_ok = _check("proof", Outcome.PASSED, "proof_ok", label)
+    assert isinstance(vm, str)
+    # Issuer binding first: who controls the key?
+    public_key: Ed25519PublicKey | None = None
+    try:
+        public_key, controller = _resolve_key(vm, fetcher)
+        if issuer is None or controller != issuer:
+            key_check = _check(
+                "issuer_key",
+                Outcome.FAILED,
+                "issuer_key_mismatch",
+                f"key controller {controller}, issuer {issuer}",
+            )
+        else:
+            key_check = _check("issuer_key", Outcome.PASSED, "issuer_key_ok", issuer)
+    except _Failed as exc:
+        key_check = _check("issuer_key", Outcome.FAILED, exc.code, exc.detail)
+    except _Unresolved as exc:
+        key_check = _check("issuer_key", Outcome.UNKNOWN, exc.code, exc.detail)
+    if public_key is None:
+        integrity = _check(
+            "integrity", Outcome.UNKNOWN, "integrity_not_checked", "the signing key is unavailable"
+        )
+        return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
+    if suite == proofs.RDFC and not jsonld_ok:
+        integrity = _check(
+            "integrity", Outcome.UNKNOWN, "integrity_not_checked", "the JSON-LD check failed"
+        )
+        return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
+    try:
+        proofs.verify_proof(credential, proof, public_key)
+        integrity = _check("integrity", Outcome.PASSED, "integrity_ok")
+    except ProofError as exc:
+        integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail)
+    except CredentialError as exc:
+        integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail)
+    return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _parse_datetime(value: Any) -> datetime:
+    if not proofs.is_xsd_datetime(value):
+        raise ValueError(f"{value!r:.60} is not an XML Schema dateTime")
+    text = value.replace("Z", "+00:00")
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:  # VC DM 2.0 section 4.9: no offset means UTC for comparison
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _date_checks(credential: Mapping[str, Any], now: datetime) -> tuple[Check, Check]:
+    start = credential.get("validFrom", credential.get("issuanceDate"))
+    end = credential.get("validUntil", credential.get("expirationDate"))
+    try:
+        if start is None:
+            c_from = _check("valid_from", Outcome.NOT_APPLICABLE, "valid_from_ok", "(not stated)")
+        elif _parse_datetime(start) > now:
+            c_from = _check("valid_from", Outcome.FAILED, "not_yet_valid", start)
+        else:
+            c_from = _check("valid_from", Outcome.PASSED, "valid_from_ok", start)
+    except ValueError as exc:
+        c_from = _check("valid_from", Outcome.FAILED, "date_invalid", str(exc))
+    try:
+        if end is None:
+            c_until = _check("valid_until", Outcome.PASSED, "no_expiry")
+        elif _parse_datetime(end) < now:
+            c_until = _check("valid_until", Outcome.FAILED, "expired", end)
+        else:
+            c_until = _check("valid_until", Outcome.PASSED, "valid_until_ok", end)
+    except ValueError as exc:
+        c_until = _check("valid_until", Outcome.FAILED, "date_invalid", str(exc))
+    return c_from, c_until
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+def _status_check(
+    purpose: str,
+    credential: Mapping[str, Any],
+    fetcher: _Fetcher,
+    now: datetime,
+    depth: int,
+) -> Check:
+    raw = credential.get("credentialStatus")
+    entries = [e for e in (raw if isinstance(raw, list) else [raw]) if isinstance(e, Mapping)]
+    relevant = [e for e in entries if e.get("statusPurpose") == purpose]
+    if not relevant:
+        other = [
+            e
+            for e in entries
+            if e.get("type") != "BitstringStatusListEntry" and e.get("statusPurpose") is None
+        ]
+        if other and purpose == "revocation":
+            return _check(purpose, Outcome.UNKNOWN, "status_unsupported", str(other[0].get("type")))
+        return _check(purpose, Outcome.NOT_APPLICABLE, "status_none", purpose=purpose)
+    for entry in relevant:
+        if entry.get("type") != "BitstringStatusListEntry":
+            return _check(purpose, Outcome.UNKNOWN, "status_unsupported", str(entry.get("type")))
+        url = entry.get("statusListCredential")
+        if not isinstance(url, str):
+            return _check(purpose, Outcome.FAILED, "status_list_invalid", "no statusListCredential")
+        if fetcher.resolver is None:
+            return _check(purpose, Outcome.UNKNOWN, "status_no_resolver", purpose=purpose)
+        try:
+            list_vc = fetcher.fetch(url, "status_unreachable")
+        except _Unresolved as exc:
+            return _check(purpose, Outcome.UNKNOWN, "status_unreachable", exc.detail)
+        problem = _status_list_problem(list_vc, credential, fetcher, now, depth)
+        if problem:
+            return _check(purpose, Outcome.UNKNOWN, "status_list_invalid", problem)
+        try:
+            is_set = status.read_status(entry, list_vc)
+        except StatusListError as exc:
+            return _check(purpose, Outcome.UNKNOWN, "status_list_invalid", exc.detail)
+        if is_set:
+            code = "revoked" if purpose == "revocation" else "suspended"
+            return _check(purpose, Outcome.FAILED, code, url)
+    return _check(purpose, Outcome.PASSED, "status_ok", purpose=purpose)
+
+
+def _status_list_problem(
+    list_vc: Mapping[str, Any],
+    credential: Mapping[str, Any],
+    fetcher: _Fetcher,
+    now: datetime,
+    depth: int,
+) -> str | None:
+    """Why a fetched status list credential cannot be trusted, or None if it can."""
+    if "BitstringStatusListCredential" not in credential_types(list_vc):
+        return "not a BitstringStatusListCredential"
+    if _issuer_id(list_vc) != _issuer_id(credential):
+        # Bitstring Status List 1.0 section 3.2: the list's issuer should be the
+        # credential's issuer; otherwise anyone could publish "not revoked".
+        return f"issued by {_issuer_id(list_vc)}, not by the credential's issuer"
+    sub = verify_credential(list_vc, resolver=fetcher.resolver, now=now, _depth=depth + 1)
+    bad = [
+        c
+        for c in sub.checks
+        if c.name in ("jsonld", "proof", "integrity", "issuer_key", "valid_from", "valid_until")
+        and c.outcome not in (Outcome.PASSED, Outcome.NOT_APPLICABLE)
+    ]
+    if bad:
+        return "; ".join(f"{c.name}: {c.message_en}" for c in bad)[:300]
+    return None
+
+
+# --- summary -------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):  # language map / value object
+        inner = value.get("@value")
+        return inner if isinstance(inner, str) else None
+    return None
+
+
+def _summary(credential: Mapping[str, Any], suite: str | None, vm: str | None) -> Summary:
+    issuer = credential.get("issuer")
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, list):
+        subject = subject[0] if subject else None
+    subject = subject if isinstance(subject, Mapping) else {}
+    achievement = subject.get("achievement")
+    achievement = achievement if isinstance(achievement, Mapping) else {}
+    skills = []
+    for a in achievement.get("alignment") or []:
+        if isinstance(a, Mapping) and _text(a.get("targetName")):
+            skills.append(
+                Skill(
+                    _text(a.get("targetName")) or "",
+                    _text(a.get("targetUrl")),
+                    _text(a.get("targetCode")),
+                    _text(a.get("targetFramework")),
+                )
+            )
+    ids = subject.get("identifier") or []
+    criteria = achievement.get("criteria")
+    return Summary(
+        credential_id=_text(credential.get("id")),
+        types=tuple(credential_types(credential)),
+        issuer_id=_issuer_id(credential),
+        issuer_name=_text(issuer.get("name")) if isinstance(issuer, Mapping) else None,
+        subject_id=_text(subject.get("id")),
+        has_hashed_email=any(
+            isinstance(i, Mapping) and i.get("identityType") == "emailAddress"
+            for i in (ids if isinstance(ids, list) else [ids])
+        ),
+        achievement_id=_text(achievement.get("id")),
+        achievement_name=_text(achievement.get("name")),
+        achievement_type=_text(achievement.get("achievementType")),
+        achievement_description=_text(achievement.get("description")),
+        criteria=_text(criteria.get("narrative")) if isinstance(criteria, Mapping) else None,
+        skills=tuple(skills),
+        valid_from=_text(credential.get("validFrom", credential.get("issuanceDate"))),
+        valid_until=_text(credential.get("validUntil", credential.get("expirationDate"))),
+        cryptosuite=suite,
+        verification_method=vm,
+    )
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+
+def _structure_problem(credential: Mapping[str, Any]) -> str | None:
+    if "@context" not in credential:
+        return "no @context"
+    if "VerifiableCredential" not in credential_types(credential):
+        return "type does not include VerifiableCredential"
+    if _issuer_id(credential) is None:
+        return "no issuer id"
+    if not credential.get("credentialSubject"):
+        return "no credentialSubject"
+    return None
+
+
+def _finish(
+    checks: list[Check], summary: Summary | None, credential: Mapping[str, Any] | None
+) -> VerificationResult:
+    failed = [c for c in checks if c.outcome is Outcome.FAILED]
+    unknown = [c for c in checks if c.outcome is Outcome.UNKNOWN]
+    if failed:
+        verdict, code, detail = Verdict.INVALID, "verdict_invalid", failed[0].message_en
+        zh_detail = failed[0].message_zh
+    elif unknown:
+        verdict, code = Verdict.UNVERIFIED, "verdict_unverified"
+        detail, zh_detail = unknown[0].message_en, unknown[0].message_zh
+    else:
+        verdict, code, detail, zh_detail = Verdict.VALID, "verdict_valid", "", ""
+    en, _ = render(code, detail)
+    _, zh = render(code, zh_detail)
+    return VerificationResult(verdict, tuple(checks), summary, credential, en, zh)
+
+
+def verify_credential(
+    data: Any,
+    resolver: Resolver | None = None,
+    *,
+    now: datetime | None = None,
+    _depth: int = 0,
+) -> VerificationResult:
+    """Verify a credential given as a dict, JSON text/bytes or a baked PNG.
+
+    ``resolver(url)`` fetches DID documents (did:web), issuer controller documents (https
+    verification methods) and status list credentials; see :data:`Resolver`. ``now``
+    defaults to the current time (aware datetimes only). Never raises for bad input: the
+    problem is reported in the ``parsed`` check.
+    """
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    checks: list[Check] = []
+    try:
+        credential = _load_input(data)
+    except _InputProblem as exc:
+        checks.append(_check("parsed", Outcome.FAILED, exc.code, exc.detail, **exc.params))
+        return _finish(checks, None, None)
+    checks.append(_check("parsed", Outcome.PASSED, "parsed"))
+    problem = _structure_problem(credential)
+    if problem:
+        checks.append(_check("structure", Outcome.FAILED, "shape_invalid", problem))
+        return _finish(checks, None, credential)
+    checks.append(_check("structure", Outcome.PASSED, "shape_ok"))
+
+    jsonld_ok = True
+    try:
+        # Proofs are checked on their own by the proof step (Data Integrity 1.0 section 4.4
+        # expands the unsecured document and each proof configuration separately), so an
+        # unknown proof type in a proof set does not make the credential invalid JSON-LD.
+        jsonld.expand_cached({k: v for k, v in credential.items() if k != "proof"})
+        checks.append(_check("jsonld", Outcome.PASSED, "jsonld_ok"))
+    except CredentialError as exc:
+        jsonld_ok = False
+        checks.append(_check("jsonld", Outcome.FAILED, exc.code, exc.detail[:300]))
+
+    if is_open_badge(credential):
+        found = validate_open_badge(credential)
+        if found:
+            detail = "; ".join(f"{p.path}: {p.message}" for p in found[:3])
+            checks.append(_check("schema", Outcome.FAILED, "schema_invalid", detail[:400]))
+        else:
+            checks.append(_check("schema", Outcome.PASSED, "schema_ok"))
+    else:
+        checks.append(_check("schema", Outcome.NOT_APPLICABLE, "schema_not_applicable"))
+
+    fetcher = _Fetcher(resolver)
+    outcome = _verify_proofs(credential, fetcher, jsonld_ok)
+    checks.extend([outcome.proof, outcome.integrity, outcome.issuer_key])
+    checks.extend(_date_checks(credential, now))
+    if _depth == 0:
+        for purpose in ("revocation", "suspension"):
+            checks.append(_status_check(purpose, credential, fetcher, now, _depth))
+    return _finish(checks, _summary(credential, outcome.suite, outcome.vm), credential)
