@@ -81,3 +81,25 @@ class BulkVerifyForm(forms.Form):
             raise ValidationError(_("At most %(limit)d credentials per file.") % {"limit": limit})
         self.cleaned_data["rows"] = rows
         return upload
+
+
+class StatusChangeForm(forms.Form):
+    """Staff's change of a credential's status; the reason is mandatory."""
+
+    action = forms.ChoiceField(label=_("Action"))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, credential, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import IssuedCredential, StatusChange
+
+        choices = []
+        if credential.status != IssuedCredential.Status.REVOKED:
+            choices.append((StatusChange.Action.REVOKE, _("Revoke (final)")))
+        if credential.status == IssuedCredential.Status.ACTIVE:
+            choices.append((StatusChange.Action.SUSPEND, _("Suspend")))
+        if credential.status == IssuedCredential.Status.SUSPENDED:
+            choices.append((StatusChange.Action.REINSTATE, _("Reinstate")))
+        self.fields["action"].choices = choices

@@ -112,11 +112,11 @@ class SiteResolver:
     reports anything that cannot be fetched as "could not be checked", never as valid.
     """
 
-    def __init__(self, fetch=https_get) -> None:
+    def __init__(self, fetch=None) -> None:
         self.fetch = fetch
 
     def __call__(self, url: str) -> Any:
         is_local, document = local_document(url)
         if is_local:
             return document
-        return self.fetch(url)
+        return (self.fetch or https_get)(url)

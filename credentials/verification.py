@@ -14,8 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import resolver as site_resolver
 from . import selectors, vc
-from .resolver import FetchError, SiteResolver, https_get, same_site, shared_credential
+from .resolver import FetchError, SiteResolver, same_site, shared_credential
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_PNG_BYTES = 10 * 1024 * 1024
@@ -131,7 +132,7 @@ def _reference_target(reference: str) -> str | None:
     return reference
 
 
-def verify_reference(reference: str, *, email: str = "", resolver=None, fetch=https_get) -> Report:
+def verify_reference(reference: str, *, email: str = "", resolver=None, fetch=None) -> Report:
     """Verify the credential a URL or ID points to (this site's from the database; another
     site's fetched over HTTPS)."""
     if len(reference or "") > 2000:
@@ -139,6 +140,7 @@ def verify_reference(reference: str, *, email: str = "", resolver=None, fetch=ht
     target = _reference_target(reference or "")
     if target is None:
         return _problem(_("That is not a credential URL or ID."))
+    fetch = fetch or site_resolver.https_get
     resolver = resolver or SiteResolver(fetch)
     if "://" not in target or same_site(target):
         public_id = target if "://" not in target else _own_id(target)

@@ -20,8 +20,14 @@ def course(course_page_id: int, **overrides) -> dict:
     data = {
         "id": course_page_id,
         "url": f"/zh-hans/courses/c{course_page_id}/",
-        "title": {"en": f"PLC Programming {course_page_id}", "zh-hans": f"PLC 编程 {course_page_id}"},
-        "description": {"en": "Structured Text on simulated PLCs.", "zh-hans": "在模拟 PLC 上学习结构化文本。"},
+        "title": {
+            "en": f"PLC Programming {course_page_id}",
+            "zh-hans": f"PLC 编程 {course_page_id}",
+        },
+        "description": {
+            "en": "Structured Text on simulated PLCs.",
+            "zh-hans": "在模拟 PLC 上学习结构化文本。",
+        },
         "hours": 24,
         "level": "3",
         "skills": [
