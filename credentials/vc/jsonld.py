@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from cachetools import LRUCache
 from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
 
 from .errors import ContextError, JsonLdProcessingError, UnsafeJsonLdError
 
@@ -95,6 +97,9 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
         "documentUrl": url,
         # pyld may annotate what it is given; the pinned copy must stay pristine.
         "document": copy.deepcopy(pinned.document),
+        # "static" lets pyld keep the processed context in our cache across operations: the
+        # pinned documents never change, so they are processed once per process.
+        "tag": "static",
     }
 
 
@@ -104,10 +109,75 @@ _resolved_cache: LRUCache = LRUCache(maxsize=256)
 _cache_lock = threading.Lock()
 
 
+_clone_cache: LRUCache = LRUCache(maxsize=4096)
+_inline_cache: LRUCache = LRUCache(maxsize=4096)
+
+
+class _Resolver(ContextResolver):
+    """pyld's context resolver, remembering inline (scoped) context objects by identity.
+
+    pyld keys inline contexts by their JCS serialisation, computed on every use; the scoped
+    contexts of the pinned documents are the same objects every time, so an identity lookup
+    (the cache keeps the object alive, so its id cannot be reused) gives the same result
+    without re-serialising.
+    """
+
+    def resolve(self, active_ctx, context, base, cycles=None):
+        if isinstance(context, dict) and "@context" not in context:
+            hit = _inline_cache.get(id(context))
+            if hit is not None and hit[0] is context:
+                return hit[1]
+            resolved = super().resolve(active_ctx, context, base, cycles)
+            _inline_cache[id(context)] = (context, resolved)
+            return resolved
+        return super().resolve(active_ctx, context, base, cycles)
+
+
+class _Processor(jsonld.JsonLdProcessor):
+    """pyld's processor with one extra cache, for speed only (results are unchanged).
+
+    For a type-scoped context (``propagate=False``) pyld clones the active context before
+    looking the processed context up in its cache, and the fresh clone gets a fresh id, so
+    the lookup never hits and every ``AchievementSubject``/``Profile``/... scoped context is
+    re-processed for every node. Reusing one clone per parent active context (which pyld
+    never mutates once created) makes those lookups hit.
+    """
+
+    def _process_context(
+        self,
+        active_ctx,
+        local_ctx,
+        options,
+        override_protected=False,
+        propagate=True,
+        validate_scoped=True,
+        cycles=None,
+    ):
+        if not propagate and not active_ctx.get("previousContext"):
+            parent_id = active_ctx.get("_uuid")
+            clone = _clone_cache.get(parent_id) if parent_id else None
+            if clone is None:
+                clone = self._clone_active_context(active_ctx)
+                clone["previousContext"] = active_ctx
+                clone["_uuid"] = str(uuid.uuid4())
+                if parent_id:
+                    _clone_cache[parent_id] = clone
+            active_ctx = clone
+        return super()._process_context(
+            active_ctx,
+            local_ctx,
+            options,
+            override_protected=override_protected,
+            propagate=propagate,
+            validate_scoped=validate_scoped,
+            cycles=cycles,
+        )
+
+
 def _options() -> dict[str, Any]:
     return {
         "documentLoader": document_loader,
-        "contextResolver": ContextResolver(_resolved_cache, document_loader),
+        "contextResolver": _Resolver(_resolved_cache, document_loader),
         "base": None,
     }
 
@@ -160,7 +230,7 @@ def expand(document: Mapping[str, Any]) -> list[Any]:
     def on_dropped(prop: Any) -> None:
         dropped.append(repr(prop))
 
-    processor = jsonld.JsonLdProcessor(on_property_dropped=on_dropped)
+    processor = _Processor(on_property_dropped=on_dropped)
     try:
         with _cache_lock:
             expanded = processor.expand(document, _options())
@@ -190,14 +260,53 @@ def _describe(exc: BaseException) -> str:
     return " <- ".join(parts)
 
 
+class _BoundedURDNA2015(URDNA2015):
+    """RDFC-1.0 with the work limit its section 4.4 asks implementations to enforce.
+
+    Blank nodes that share a first-degree hash make Hash N-Degree Quads explore
+    permutations; a crafted "poison" graph of seven mutually linked blank nodes takes seconds
+    and eight take minutes. As in rdf-canonize (maxWorkFactor 1), each blank node may be run
+    through Hash N-Degree Quads at most as many times as there are blank nodes; more is
+    refused as hostile. Ordinary credentials stay far below the limit.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._deep_iterations: dict[str, int] = {}
+
+    def hash_n_degree_quads(self, id_, issuer):
+        limit = max(len(self.blank_node_info), 1)
+        count = self._deep_iterations.get(id_, 0) + 1
+        if count > limit:
+            raise JsonLdProcessingError(
+                "canonicalization work limit exceeded (crafted blank node structure)",
+                code="jsonld_too_complex",
+            )
+        self._deep_iterations[id_] = count
+        return super().hash_n_degree_quads(id_, issuer)
+
+
 def canonize(document: Mapping[str, Any]) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of ``document``, after safe-mode expansion."""
     expanded = expand(document)
-    processor = jsonld.JsonLdProcessor()
+    processor = _Processor()
     try:
-        with _cache_lock:
-            dataset = processor.to_rdf(expanded, _options())
-        return URDNA2015().main(dataset, {"format": "application/n-quads"})
+        # Equivalent to pyld's to_rdf() on the expanded form, without expanding it a second
+        # time (the W3C and OB vectors guard this against pyld upgrades).
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        options = {
+            "produceGeneralizedRdf": False,
+            "rdfDirection": None,
+            "processingMode": "json-ld-1.1",
+        }
+        dataset = {
+            name: processor._graph_to_rdf(graph, issuer, options)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or _is_absolute_iri(name)
+        }
+        return _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
     except jsonld.JsonLdError as exc:
         raise JsonLdProcessingError(f"could not canonicalize: {_describe(exc)}") from None
 

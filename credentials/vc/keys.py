@@ -8,6 +8,7 @@ raw public key bytes; ``secretKeyMultibase`` uses header ``0x80 0x26`` and the 3
 from __future__ import annotations
 
 import base64
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -50,8 +51,12 @@ def public_key_to_multikey(public_key: Ed25519PublicKey) -> str:
     return multibase_b58_encode(ED25519_PUB_HEADER + raw)
 
 
+@functools.lru_cache(maxsize=1024)
 def multikey_to_public_key(value: str) -> Ed25519PublicKey:
-    """Decode a Multikey ``publicKeyMultibase``; only Ed25519 (``0xed01``) is supported."""
+    """Decode a Multikey ``publicKeyMultibase``; only Ed25519 (``0xed01``) is supported.
+
+    Cached: issuers have few keys and public key objects are immutable.
+    """
     data = multibase_b58_decode(value)
     if data[:2] != ED25519_PUB_HEADER or len(data) != 34:
         raise KeyFormatError(f"not an Ed25519 Multikey public key: {value!r:.80}")

@@ -29,6 +29,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "The JSON is nested more than {limit} levels deep and was not processed.",
         "JSON 嵌套超过 {limit} 层，未予处理。",
     ),
+    "input_too_complex": (
+        "The credential holds more than {limit} values, far more than any real credential; "
+        "it was not processed.",
+        "凭证包含超过 {limit} 个数据项，远超正常凭证，未予处理。",
+    ),
     "input_jwt": (
         "This is a JWT-secured credential; this verifier checks Data Integrity proofs only.",
         "这是以 JWT 保护的凭证；本验证器仅支持数据完整性（Data Integrity）证明。",
@@ -69,6 +74,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "The credential contains data its contexts do not define (not covered by the "
         "signature): {detail}",
         "凭证包含其上下文未定义的数据（不受签名保护）：{detail}",
+    ),
+    "jsonld_too_complex": (
+        "The credential's data is structured in a way crafted to overload verifiers; refused.",
+        "凭证数据结构经过刻意构造，可能用于拖垮验证程序，已拒绝处理。",
     ),
     "jsonld_invalid": (
         "The credential is not valid JSON-LD: {detail}",

@@ -93,10 +93,13 @@ def proof_configuration(
     *,
     created: datetime | str | None = None,
     proof_purpose: str = "assertionMethod",
+    proof_id: str | None = None,
 ) -> dict[str, Any]:
     """The proof options for a new proof, with the document's ``@context`` (section 3.x.5)."""
-    config: dict[str, Any] = {
-        "type": PROOF_TYPE,
+    config: dict[str, Any] = {"type": PROOF_TYPE}
+    if proof_id is not None:
+        config["id"] = proof_id
+    config |= {
         "cryptosuite": cryptosuite,
         "created": _format_created(created),
         "verificationMethod": verification_method,
@@ -115,6 +118,7 @@ def sign_credential(
     *,
     created: datetime | str | None = None,
     proof_purpose: str = "assertionMethod",
+    proof_id: str | None = None,
 ) -> dict[str, Any]:
     """Return a copy of ``credential`` with a DataIntegrityProof added.
 
@@ -125,7 +129,12 @@ def sign_credential(
         raise ProofError(f"unsupported cryptosuite {cryptosuite!r}", code="proof_unsupported")
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
     config = proof_configuration(
-        unsecured, verification_method, cryptosuite, created=created, proof_purpose=proof_purpose
+        unsecured,
+        verification_method,
+        cryptosuite,
+        created=created,
+        proof_purpose=proof_purpose,
+        proof_id=proof_id,
     )
     data = hash_data(unsecured, config, cryptosuite)
     signature = key.private_key.sign(data.combined)

@@ -12,10 +12,13 @@ import base64
 import binascii
 import copy
 import gzip
+import threading
 import zlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+
+from cachetools import LRUCache
 
 from .errors import StatusListError
 from .jsonld import VC_V2_CONTEXT
@@ -182,4 +185,22 @@ def read_status(entry: Mapping[str, Any], list_credential: Mapping[str, Any]) ->
         index = int(raw_index)  # the spec types it as a string; some issuers use a number
     except (TypeError, ValueError) as exc:
         raise StatusListError(f"statusListIndex {raw_index!r} is not an integer") from exc
-    return StatusList.decode(subject.get("encodedList")).get(index)
+    return _decoded(subject.get("encodedList")).get(index)
+
+
+_decoded_lists: LRUCache = LRUCache(maxsize=64)
+_decoded_lock = threading.Lock()
+
+
+def _decoded(encoded: Any) -> StatusList:
+    """Decode an ``encodedList``, remembering recent ones: one list serves many credentials
+    and is only ever read here, so the decoded copy can be shared."""
+    if not isinstance(encoded, str):
+        raise StatusListError("encodedList must be a string")
+    with _decoded_lock:
+        hit = _decoded_lists.get(encoded)
+    if hit is None:
+        hit = StatusList.decode(encoded)
+        with _decoded_lock:
+            _decoded_lists[encoded] = hit
+    return hit

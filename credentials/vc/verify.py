@@ -12,14 +12,17 @@ failed), ``unverified`` (nothing failed, but something could not be checked).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import baking, jsonld, keys, proofs, status
@@ -29,7 +32,13 @@ from .messages import render
 
 MAX_INPUT_BYTES = 1024 * 1024
 MAX_DEPTH = 48
+MAX_VALUES = 2500
 MAX_RESOLVED_BYTES = 1024 * 1024
+
+# Status list credentials are shared by thousands of credentials: remember which (content,
+# key) pairs already had a valid signature, so bulk verification checks each list once.
+_verified_lists: LRUCache = LRUCache(maxsize=256)
+_verified_lock = threading.Lock()
 
 Resolver = Callable[[str], Any]
 """``resolver(url) -> dict | str | bytes | None``: fetch a DID document, controller document
@@ -177,19 +186,39 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _depth_ok(value: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            if depth > limit:
-                return False
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            if depth > limit:
-                return False
-            stack.extend((v, depth + 1) for v in node)
-    return True
+def _shape_problem(value: Any, depth_limit: int = MAX_DEPTH) -> str | None:
+    """``input_too_deep`` / ``input_too_complex`` if ``value`` nests deeper than
+    ``depth_limit`` or holds more than :data:`MAX_VALUES` JSON values; else None.
+
+    Iterative, so hostile nesting cannot exhaust the stack. The value count bounds the
+    JSON-LD and RDFC work: pyld's cost grows faster than linearly with node count.
+    """
+    level = [value]
+    depth = 0
+    count = 0
+    while level:
+        depth += 1
+        count += len(level)
+        if count > MAX_VALUES:
+            return "input_too_complex"
+        nested: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                nested.extend(node.values())
+            elif isinstance(node, list):
+                nested.extend(node)
+        if depth >= depth_limit and any(isinstance(n, (dict, list)) for n in nested):
+            return "input_too_deep"
+        level = nested
+    return None
+
+
+def _check_shape(value: Any) -> None:
+    problem = _shape_problem(value)
+    if problem == "input_too_deep":
+        raise _InputProblem(problem, limit=str(MAX_DEPTH))
+    if problem:
+        raise _InputProblem(problem, limit=str(MAX_VALUES))
 
 
 def parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
@@ -212,8 +241,7 @@ def parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
         raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH)) from exc
     except ValueError as exc:
         raise _InputProblem("input_not_json", str(exc)[:200]) from exc
-    if not _depth_ok(value, MAX_DEPTH):
-        raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH))
+    _check_shape(value)
     return value
 
 
@@ -233,15 +261,14 @@ def _load_input(data: Any) -> dict[str, Any]:
     elif isinstance(data, str):
         value = parse_json_text(data)
     elif isinstance(data, Mapping):
-        if not _depth_ok(data, MAX_DEPTH):
-            raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH))
+        _check_shape(data)
         try:
-            size = len(json.dumps(data, ensure_ascii=False, allow_nan=False))
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise _InputProblem("input_not_json", str(exc)[:200]) from exc
-        if size > MAX_INPUT_BYTES:
+        if len(text) > MAX_INPUT_BYTES:
             raise _InputProblem("input_too_large", limit=f"{MAX_INPUT_BYTES // 1024} KB")
-        value = json.loads(json.dumps(data))  # private copy; callers' dicts stay untouched
+        value = json.loads(text)  # private copy; callers' dicts stay untouched
     else:
         raise _InputProblem("input_unsupported_type")
     if not isinstance(value, dict):
@@ -294,8 +321,8 @@ class _Fetcher:
                 got = parse_json_text(got, limit=MAX_RESOLVED_BYTES)
             except _InputProblem as exc:
                 raise _Unresolved(purpose_code, f"{url}: {exc.code}") from exc
-        if not isinstance(got, Mapping) or not _depth_ok(got, MAX_DEPTH):
-            raise _Unresolved(purpose_code, f"{url}: not a JSON object")
+        if not isinstance(got, Mapping) or _shape_problem(got):
+            raise _Unresolved(purpose_code, f"{url}: not a usable JSON object")
         doc = dict(got)
         self.cache[url] = doc
         return doc
@@ -347,7 +374,7 @@ class _ProofOutcome:
 
 
 def _verify_proofs(
-    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool
+    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool, memo: bool = False
 ) -> _ProofOutcome:
     raw = credential.get("proof")
     if raw is None:
@@ -380,7 +407,7 @@ def _verify_proofs(
     issuer = _issuer_id(credential)
     best: _ProofOutcome | None = None
     for proof in supported:
-        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok)
+        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok, memo)
         if outcome.integrity.outcome is Outcome.PASSED and (
             outcome.issuer_key.outcome is Outcome.PASSED
         ):
@@ -396,6 +423,7 @@ def _verify_one(
     issuer: str | None,
     fetcher: _Fetcher,
     jsonld_ok: bool,
+    memo: bool = False,
 ) -> _ProofOutcome:
     suite = proof.get("cryptosuite")
     vm = proof.get("verificationMethod")
@@ -435,9 +463,25 @@ def _verify_one(
             "integrity", Outcome.UNKNOWN, "integrity_not_checked", "the JSON-LD check failed"
         )
         return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
+    memo_key = None
+    if memo:
+        content = json.dumps(credential, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        memo_key = (hashlib.sha256(content).digest(), public_key.public_bytes_raw())
+        with _verified_lock:
+            if _verified_lists.get(memo_key):
+                return _ProofOutcome(
+                    proof_ok,
+                    _check("integrity", Outcome.PASSED, "integrity_ok"),
+                    key_check,
+                    suite,
+                    vm,
+                )
     try:
         proofs.verify_proof(credential, proof, public_key)
         integrity = _check("integrity", Outcome.PASSED, "integrity_ok")
+        if memo_key is not None:
+            with _verified_lock:
+                _verified_lists[memo_key] = True
     except ProofError as exc:
         integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail)
     except CredentialError as exc:
@@ -543,6 +587,14 @@ def _status_list_problem(
         # Bitstring Status List 1.0 section 3.2: the list's issuer should be the
         # credential's issuer; otherwise anyone could publish "not revoked".
         return f"issued by {_issuer_id(list_vc)}, not by the credential's issuer"
+    trust_key = _list_trust_key(list_vc, fetcher)
+    if trust_key is not None:
+        with _verified_lock:
+            trusted = _verified_lists.get(trust_key)
+        if trusted:
+            c_from, c_until = _date_checks(list_vc, now)
+            late = [c for c in (c_from, c_until) if c.outcome is Outcome.FAILED]
+            return f"{late[0].name}: {late[0].message_en}" if late else None
     sub = verify_credential(list_vc, resolver=fetcher.resolver, now=now, _depth=depth + 1)
     bad = [
         c
@@ -552,7 +604,32 @@ def _status_list_problem(
     ]
     if bad:
         return "; ".join(f"{c.name}: {c.message_en}" for c in bad)[:300]
+    if trust_key is not None:
+        with _verified_lock:
+            _verified_lists[trust_key] = True
     return None
+
+
+def _list_trust_key(list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | None:
+    """Identify a status list credential together with the key that must have signed it.
+
+    A list with the same content, checked against the same issuer key, needs no second
+    signature check (one list serves thousands of credentials). Dates are re-checked.
+    """
+    raw = list_vc.get("proof")
+    first = raw[0] if isinstance(raw, list) and raw else raw
+    vm = first.get("verificationMethod") if isinstance(first, Mapping) else None
+    if not isinstance(vm, str):
+        return None
+    try:
+        public_key, controller = _resolve_key(vm, fetcher)
+    except (_Failed, _Unresolved):
+        return None
+    try:
+        content = json.dumps(list_vc, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):
+        return None
+    return ("list", hashlib.sha256(content).digest(), public_key.public_bytes_raw(), controller)
 
 
 # --- summary -------------------------------------------------------------------------------
@@ -696,7 +773,7 @@ def verify_credential(
         checks.append(_check("schema", Outcome.NOT_APPLICABLE, "schema_not_applicable"))
 
     fetcher = _Fetcher(resolver)
-    outcome = _verify_proofs(credential, fetcher, jsonld_ok)
+    outcome = _verify_proofs(credential, fetcher, jsonld_ok, memo=_depth > 0)
     checks.extend([outcome.proof, outcome.integrity, outcome.issuer_key])
     checks.extend(_date_checks(credential, now))
     if _depth == 0:

@@ -84,3 +84,24 @@ def test_safe_mode_rejects_undefined_terms(mutate, needle) -> None:
     mutate(doc)
     with pytest.raises(UnsafeJsonLdError, match=needle):
         jsonld.expand(doc)
+
+
+def test_cached_safe_mode_check_still_sees_changed_types_and_terms() -> None:
+    """The skeleton cache shares results between credentials differing only in literal
+    values; a changed type or an extra term is a different skeleton and is rejected."""
+    doc = load_json(OB_FIXTURES / "simple.json")
+    doc.pop("proof")
+    jsonld.expand_cached(doc)
+    same_shape = copy.deepcopy(doc)
+    same_shape["name"] = "Another badge name"
+    jsonld.expand_cached(same_shape)
+    other_type = copy.deepcopy(doc)
+    other_type["credentialSubject"]["type"] = ["NotASubject"]
+    with pytest.raises(UnsafeJsonLdError):
+        jsonld.expand_cached(other_type)
+    with pytest.raises(UnsafeJsonLdError):  # the failure is cached too, and raised again
+        jsonld.expand_cached(copy.deepcopy(other_type))
+    extra = copy.deepcopy(doc)
+    extra["credentialSubject"]["nickname"] = "x"
+    with pytest.raises(UnsafeJsonLdError, match="nickname"):
+        jsonld.expand_cached(extra)

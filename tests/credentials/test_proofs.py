@@ -108,3 +108,26 @@ def test_unsupported_suite_and_malformed_proof_value_are_reported() -> None:
         with pytest.raises(ProofError) as info:
             proofs.verify_proof(signed, proof, kp.public_key)
         assert info.value.code == code
+
+
+def test_w3c_proof_set_reproduced_and_each_proof_verifies() -> None:
+    """Two independent proofs (a proof set, Data Integrity section 2.1.1): signing twice
+    reproduces the W3C signedProofSet1/2 vectors, and each proof verifies with its own key."""
+    base = W3C / "proof-set-chain"
+    pairs = load_json(base / "multiKeyPairs.json")
+    doc = load_json(base / "unsigned.json")
+    for n in (1, 2):
+        config = load_json(base / f"proofSetConfig{n}.json")
+        key = keys.KeyPair.from_secret_multibase(pairs[f"keyPair{n}"]["privateKeyMultibase"])
+        doc = proofs.sign_credential(
+            doc,
+            key,
+            config["verificationMethod"],
+            config["cryptosuite"],
+            created=config["created"],
+            proof_id=config.get("id"),
+        )
+        assert doc == load_json(base / f"signedProofSet{n}.json")
+    for proof, name in zip(doc["proof"], ("keyPair1", "keyPair2"), strict=True):
+        public = keys.multikey_to_public_key(pairs[name]["publicKeyMultibase"])
+        proofs.verify_proof(doc, proof, public)

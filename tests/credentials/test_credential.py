@@ -1,0 +1,67 @@
+"""The OpenBadgeCredential builder and the OB 3.0 schema check."""
+
+from __future__ import annotations
+
+import copy
+
+from vc_factories import Institution, issue
+
+from credentials import vc
+from credentials.vc import jsonld
+
+
+def test_built_credential_has_the_issue_7_shape() -> None:
+    """Contexts VC 2.0 then OB 3.0.3, both types, Profile issuer, dates, subject with a hashed
+    e-mail identifier, aligned achievement, two status entries, schema and evidence."""
+    inst = Institution()
+    cred = issue(inst)
+    assert cred["@context"][:2] == [jsonld.VC_V2_CONTEXT, jsonld.OB_V3P0_CONTEXT]
+    assert cred["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert cred["issuer"]["type"] == ["Profile"] and cred["issuer"]["id"] == inst.did
+    assert cred["validFrom"] == "2026-01-15T00:00:00Z"
+    assert cred["validUntil"] == "2029-01-01T00:00:00Z"
+    subject = cred["credentialSubject"]
+    assert subject["type"] == ["AchievementSubject"]
+    ident = subject["identifier"][0]
+    assert ident["type"] == "IdentityObject" and ident["hashed"] is True
+    assert ident["identityHash"].startswith("sha256$")
+    assert "worker@example.com" not in str(cred)
+    ach = subject["achievement"]
+    assert [a["targetCode"] for a in ach["alignment"]] == ["OT-201", "OT-310"]
+    assert "level:2" in ach["tag"] and "hours:24" in ach["tag"]
+    assert [s["statusPurpose"] for s in cred["credentialStatus"]] == ["revocation", "suspension"]
+    assert cred["credentialSchema"][0]["type"] == "1EdTechJsonSchemaValidator2019"
+    assert cred["evidence"][0]["type"] == ["Evidence"]
+    assert cred["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+
+
+def test_built_credential_passes_schema_and_safe_mode() -> None:
+    """The builder's output is valid against the OB 3.0 schema and every term is defined."""
+    cred = issue(Institution())
+    assert vc.validate_open_badge(cred) == []
+    jsonld.expand(cred)
+
+
+def test_schema_reports_missing_and_mistyped_parts() -> None:
+    """Removing the achievement or giving the issuer a wrong type is reported."""
+    cred = issue(Institution())
+    broken = copy.deepcopy(cred)
+    del broken["credentialSubject"]["achievement"]
+    broken["issuer"]["type"] = ["Organisation"]
+    paths = {p.path for p in vc.validate_open_badge(broken)}
+    assert "$['credentialSubject']" in paths and "$.issuer" in paths
+
+
+def test_email_check_against_the_hashed_identifier() -> None:
+    """The candidate's e-mail matches (case and spaces ignored); another does not."""
+    cred = issue(Institution(), email="Li.Wei@Factory.cn")
+    assert vc.matches_email(cred, "  li.wei@factory.cn ")
+    assert not vc.matches_email(cred, "li.wei@factory.com")
+
+
+def test_identity_hash_is_sha256_of_email_and_salt() -> None:
+    """OB 3.0 IdentityHash: 'sha256$' + hex digest of the e-mail followed by the salt."""
+    import hashlib
+
+    expected = hashlib.sha256(b"a@b.cnpepper").hexdigest()
+    assert vc.identity_hash("A@B.cn", "pepper") == f"sha256${expected}"
