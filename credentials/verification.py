@@ -33,10 +33,11 @@ _FETCH_MESSAGES = {
 
 @dataclass(frozen=True)
 class CheckLine:
-    """One check as shown to a person: name, outcome ("passed"...) and the sentence."""
+    """One check as shown to a person: name, outcome ("passed"...), stable code, sentence."""
 
     name: str
     outcome: str
+    code: str
     message: str
 
 
@@ -97,7 +98,7 @@ def report_for(
         verdict=result.verdict.value,
         headline=headline,
         checks=tuple(
-            CheckLine(c.name, c.outcome.value, c.message(language)) for c in result.checks
+            CheckLine(c.name, c.outcome.value, c.code, c.message(language)) for c in result.checks
         ),
         summary=summary,
         issuer_institution=institution,
