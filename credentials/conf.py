@@ -28,6 +28,13 @@ def site_url() -> str:
     return settings.SITE_URL.rstrip("/")
 
 
+def absolute_url(path: str) -> str:
+    """`path` on this site's public base URL (SITE_URL); absolute URLs are returned as is."""
+    if path.startswith(("https://", "http://")):
+        return path
+    return site_url() + ("" if path.startswith("/") else "/") + path
+
+
 def public_host() -> str | None:
     """The host (with port) of SITE_URL when it is a public HTTPS name that did:web can use;
     None for localhost, IP addresses and private suffixes (then issuers use did:key)."""

@@ -107,7 +107,7 @@ def certificate_pdf(credential: IssuedCredential, verify_url: str) -> bytes:
         _centered(pdf, template.name_en, height - 130 * mm, 16, font, width)
     details = []
     if template.hours is not None:
-        details.append(f"{template.hours:g} 学时 / hours")
+        details.append(f"{template.hours.normalize():f} 学时 / hours")
     if template.level:
         details.append(f"等级 Level: {template.level}")
     if details:

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import conf, institutions, vc
+from .conf import absolute_url
 from .models import (
     CredentialTemplate,
     IssuedCredential,
@@ -35,13 +36,6 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 STATUS_PERMISSION = "credentials.change_credential_status"
-
-
-def absolute_url(path: str) -> str:
-    """`path` on this site's public base URL (SITE_URL)."""
-    if path.startswith(("https://", "http://")):
-        return path
-    return conf.site_url() + ("" if path.startswith("/") else "/") + path
 
 
 def bilingual(zh: str, en: str) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import resolver as site_resolver
 from . import selectors, vc
+from .conf import absolute_url
 from .resolver import FetchError, SiteResolver, same_site, shared_credential
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -156,7 +157,7 @@ def verify_reference(reference: str, *, email: str = "", resolver=None, fetch=No
         return report_for(
             vc.verify_credential(credential.document, resolver),
             email=email,
-            credential_url=credential.get_absolute_url(),
+            credential_url=absolute_url(credential.get_absolute_url()),
         )
     try:
         body = fetch(target)
