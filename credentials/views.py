@@ -20,7 +20,12 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from . import documents, selectors, services
 from .forms import BulkVerifyForm, VerifyForm
@@ -49,7 +54,7 @@ def verify_page_url(credential) -> str:
 # --- public documents (outside the language prefix) ----------------------------------------
 
 
-@require_GET
+@require_safe
 def credential_public(request, public_id, fmt=None):
     """The credential's public URL (its `id`): HTML for browsers, the signed JSON for
     `Accept: application/ld+json` or `application/json`, and always JSON at `.json`."""
@@ -81,7 +86,7 @@ def credential_public(request, public_id, fmt=None):
     return response
 
 
-@require_GET
+@require_safe
 def status_list(request, public_id):
     """A signed BitstringStatusListCredential; verifiers may cache it for a few minutes."""
     found = selectors.status_list_by_public_id(public_id)
@@ -99,7 +104,7 @@ def status_list(request, public_id):
     return response
 
 
-@require_GET
+@require_safe
 def issuer_did_document(request, slug):
     """The did:web document of an institution (current and retired keys)."""
     document = selectors.issuer_did_document(slug)

@@ -72,6 +72,7 @@ def test_api_reports_tampering(issue, client):
         json.dumps({"credential": "a string"}),
         json.dumps({"url": 5}),
         json.dumps({"credential": json.loads("[" * 10 + "]" * 10)}),
+        '{"credential": ' + '{"a":' * 100_000 + "1" + "}" * 100_000 + "}",
     ],
 )
 def test_api_bad_requests_are_4xx_not_500(client, body):

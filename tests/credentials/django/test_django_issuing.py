@@ -272,3 +272,35 @@ def test_wallet_selector_lists_only_the_holders_credentials(issue, learner, djan
     mine = issue(101)
     issue(101, user=other)
     assert list(selectors.wallet_credentials(learner.pk)) == [mine]
+
+
+def test_app_connects_to_the_courses_signal(
+    learner, monkeypatch, django_capture_on_commit_callbacks
+):
+    """When courses provides `courses.signals`, sending `course_completed` (as courses does,
+    once per user and course) issues the credential after the commit."""
+    import sys
+    import types
+
+    from django.apps import apps
+    from django.dispatch import Signal
+
+    fake = types.ModuleType("courses.signals")
+    fake.course_completed = Signal()
+    fake.program_completed = Signal()
+    if "courses.signals" not in sys.modules:
+        monkeypatch.setitem(sys.modules, "courses.signals", fake)
+        monkeypatch.setattr("importlib.util.find_spec", lambda name, *a: object())
+        import courses
+
+        monkeypatch.setattr(courses, "signals", fake, raising=False)
+    signals = sys.modules["courses.signals"]
+    apps.get_app_config("credentials").ready()
+    with django_capture_on_commit_callbacks(execute=True):
+        signals.course_completed.send(
+            sender=None,
+            user_id=learner.pk,
+            course_page_id=101,
+            completed_at=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+    assert IssuedCredential.objects.filter(holder=learner).count() == 1

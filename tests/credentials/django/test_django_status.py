@@ -146,3 +146,11 @@ def test_admin_needs_the_status_permission(issue, django_user_model, client):
     editor = django_user_model.objects.get(pk=editor.pk)
     client.force_login(editor)
     assert client.get(f"/admin/credentials/issued/{credential.pk}/").status_code == 200
+
+
+def test_status_list_answers_head_requests(issue, client):
+    """Caches and verifiers may probe with HEAD."""
+    credential = issue()
+    response = client.head(credential.suspension_list.get_absolute_url())
+    assert response.status_code == 200
+    assert "max-age=300" in response["Cache-Control"]
