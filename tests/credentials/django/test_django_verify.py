@@ -357,3 +357,13 @@ def test_https_get_refuses_plain_http_and_private_addresses(monkeypatch, url, co
     with pytest.raises(FetchError) as excinfo:
         https_get(url)
     assert excinfo.value.code == code
+
+
+def test_links_inside_a_pasted_credential_cannot_run_script(signed, client):
+    """A forged credential with javascript: URLs is shown, but never as a clickable link."""
+    forged = copy.deepcopy(signed)
+    forged["id"] = "javascript:alert(1)"
+    forged["credentialSubject"]["achievement"]["alignment"][0]["targetUrl"] = "javascript:alert(2)"
+    body = _post_json(client, forged).content.decode()
+    assert 'href="javascript:' not in body
+    assert "javascript:alert(1)" in body
