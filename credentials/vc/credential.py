@@ -28,6 +28,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT4
 
+from .errors import ContextError
 from .jsonld import OB_EXTENSIONS_CONTEXT, OB_V3P0_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT
 
 OB_SCHEMA_URL = (
@@ -36,6 +37,8 @@ OB_SCHEMA_URL = (
 OB_SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
 SCHEMA_ID = OB_SCHEMA_URL
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "ob_v3p0_achievementcredential_schema_draft4.json"
+# Published OB 3.0 schema (draft-04 variant), pinned like the contexts (docs/decisions/0022).
+SCHEMA_SHA256 = "125a8bd1f4dca186e23dc5142734a27193e867713580a0cdd4eea56752fab2bf"
 OB_CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 
 
@@ -334,7 +337,12 @@ def _adapt_schema(node: Any, vc2: bool) -> None:
 
 @functools.cache
 def _schema(vc2: bool) -> dict[str, Any]:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    raw = SCHEMA_PATH.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != SCHEMA_SHA256:
+        raise ContextError(
+            f"bundled schema {SCHEMA_PATH.name} was altered", code="context_tampered"
+        )
+    schema = json.loads(raw)
     _adapt_schema(schema, vc2)
     props = schema["properties"]
     # The item description pins VC 1.1 URLs; context checks are done by the JSON-LD step.
@@ -385,33 +393,52 @@ class SchemaProblem:
     message: str
 
 
-# OB 3.0 section 8: the ``type`` every nested object of these roles must include.
-_REQUIRED_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("issuer",), "Profile"),
-    (("issuer", "parentOrg"), "Profile"),
-    (("issuer", "otherIdentifier"), "IdentifierEntry"),
-    (("credentialSubject",), "AchievementSubject"),
-    (("credentialSubject", "identifier"), "IdentityObject"),
-    (("credentialSubject", "source"), "Profile"),
-    (("credentialSubject", "result"), "Result"),
-    (("credentialSubject", "achievement"), "Achievement"),
-    (("credentialSubject", "achievement", "creator"), "Profile"),
-    (("credentialSubject", "achievement", "alignment"), "Alignment"),
-    (("credentialSubject", "achievement", "resultDescription"), "ResultDescription"),
-    (("credentialSubject", "achievement", "otherIdentifier"), "IdentifierEntry"),
-    (("evidence",), "Evidence"),
-)
+# OB 3.0 section 8: the ``type`` every nested object of these roles must include, as a tree
+# property -> (required type, nested properties).
+_TypeTree = dict[str, tuple[str, "_TypeTree"]]
+_REQUIRED_TYPES: _TypeTree = {
+    "issuer": (
+        "Profile",
+        {"parentOrg": ("Profile", {}), "otherIdentifier": ("IdentifierEntry", {})},
+    ),
+    "credentialSubject": (
+        "AchievementSubject",
+        {
+            "identifier": ("IdentityObject", {}),
+            "source": ("Profile", {}),
+            "result": ("Result", {}),
+            "achievement": (
+                "Achievement",
+                {
+                    "creator": ("Profile", {}),
+                    "alignment": ("Alignment", {}),
+                    "resultDescription": ("ResultDescription", {}),
+                    "otherIdentifier": ("IdentifierEntry", {}),
+                },
+            ),
+        },
+    ),
+    "evidence": ("Evidence", {}),
+}
 
 
-def _walk(node: Any, path: tuple[str, ...], prefix: str) -> Iterable[tuple[str, Any]]:
-    if not path:
-        yield prefix, node
-        return
-    items = node if isinstance(node, list) else [node]
-    for i, item in enumerate(items):
-        if isinstance(item, Mapping) and path[0] in item:
-            where = f"{prefix}[{i}]" if isinstance(node, list) else prefix
-            yield from _walk(item[path[0]], path[1:], f"{where}.{path[0]}")
+def _check_types(
+    node: Mapping[str, Any], tree: _TypeTree, path: str, problems: list[SchemaProblem]
+) -> None:
+    for key, (required, children) in tree.items():
+        value = node.get(key)
+        if value is None:
+            continue
+        is_list = isinstance(value, list)
+        for i, obj in enumerate(value if is_list else [value]):
+            if not isinstance(obj, dict):
+                continue
+            where = f"{path}.{key}[{i}]" if is_list else f"{path}.{key}"
+            types = obj.get("type")
+            if not (types == required or (isinstance(types, list) and required in types)):
+                problems.append(SchemaProblem(where, f"type must include {required!r}"))
+            if children:
+                _check_types(obj, children, where, problems)
 
 
 def validate_open_badge(credential: Mapping[str, Any]) -> list[SchemaProblem]:
@@ -447,18 +474,7 @@ def _schema_problems(credential: Mapping[str, Any], vc2: bool) -> list[SchemaPro
 
 def _type_problems(credential: Mapping[str, Any]) -> list[SchemaProblem]:
     problems: list[SchemaProblem] = []
-    for path, required in _REQUIRED_TYPES:
-        for where, value in _walk(credential, path, "$"):
-            for i, obj in enumerate(value if isinstance(value, list) else [value]):
-                if not isinstance(obj, Mapping):
-                    continue
-                types = obj.get("type")
-                types = types if isinstance(types, list) else [types]
-                if required not in types:
-                    suffix = f"[{i}]" if isinstance(value, list) else ""
-                    problems.append(
-                        SchemaProblem(where + suffix, f"type must include {required!r}")
-                    )
+    _check_types(credential, _REQUIRED_TYPES, "$", problems)
     return problems
 
 

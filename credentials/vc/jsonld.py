@@ -198,7 +198,9 @@ def _is_absolute_iri(value: str) -> bool:
 
 
 def _check_expanded(node: Any, problems: list[str]) -> None:
-    """Find relative IRIs in ``@type`` positions (safe mode drops nothing silently)."""
+    """Find relative IRIs for types and node ids: RDF conversion silently drops them, so
+    they would not be covered by an eddsa-rdfc-2022 signature (jsonld.js safe mode reports
+    "relative @type reference" and "relative @id reference" for the same reason)."""
     if isinstance(node, list):
         for item in node:
             _check_expanded(item, problems)
@@ -213,6 +215,9 @@ def _check_expanded(node: Any, problems: list[str]) -> None:
     for t in node.get("@type", []):
         if isinstance(t, str) and not (_is_absolute_iri(t) or t.startswith("_:")):
             problems.append(f"type {t!r}")
+    node_id = node.get("@id")
+    if isinstance(node_id, str) and not (_is_absolute_iri(node_id) or node_id.startswith("_:")):
+        problems.append(f"relative id {node_id!r}")
     for key, value in node.items():
         if key not in ("@type", "@id", "@value", "@language", "@direction"):
             _check_expanded(value, problems)
@@ -316,50 +321,79 @@ def canonize(document: Mapping[str, Any]) -> str:
 # Keys whose values decide which terms are defined (type-scoped contexts) or are validated
 # by expansion itself; their values are kept verbatim in the skeleton.
 _KEEP_VALUES = frozenset({"@context", "type", "@type", "@language", "@direction", "@container"})
-_safe_cache: LRUCache = LRUCache(maxsize=1024)
+_NOT_A_TERM = "\x00"  # relative, and no context can define it as a term
+_passed_cache: LRUCache = LRUCache(maxsize=1024)
 
 
-def _skeleton(node: Any, keep: bool = False) -> Any:
-    """The document with every literal replaced by a same-typed placeholder.
+@functools.cache
+def _term_names() -> frozenset[str]:
+    """Every key appearing anywhere in the pinned contexts (terms, at any scope)."""
+    names: set[str] = set()
+    stack: list[Any] = [ctx.document for ctx in pinned_contexts().values()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            names.update(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(names)
 
-    Whether safe-mode expansion succeeds depends only on the keys, the ``@context`` and
-    ``type`` values and the JSON types of the values, never on the literal strings or numbers;
-    so credentials built from one template share one skeleton and one expansion check.
+
+class _InlineContext(Exception):
+    """The document defines its own context: skeletons cannot be compared safely."""
+
+
+def _skeleton(node: Any, terms: frozenset[str], keep: bool = False) -> Any:
+    """The document with literals replaced by placeholders of the same safe-mode class.
+
+    Safe-mode expansion can only be affected by a string value in an ``@id`` or ``@vocab``
+    position, where what matters is whether it is a blank node, an absolute IRI, a term
+    defined by some context, or anything else (relative); the placeholder keeps that class.
+    Keys, ``@context`` and ``type`` values are kept. So credentials built from one template
+    share one skeleton and one expansion.
     """
     if isinstance(node, dict):
-        return {k: _skeleton(v, keep or k in _KEEP_VALUES) for k, v in node.items()}
+        out = {}
+        for k, v in node.items():
+            if k == "@context" and _has_object(v):
+                raise _InlineContext
+            out[k] = _skeleton(v, terms, keep or k in _KEEP_VALUES)
+        return out
     if isinstance(node, list):
-        return [_skeleton(v, keep) for v in node]
-    if keep or node is None or isinstance(node, bool):
+        return [_skeleton(v, terms, keep) for v in node]
+    if keep or not isinstance(node, str):
+        return node if (keep or node is None or isinstance(node, bool)) else 0
+    if node.startswith("_:"):
+        return "_:b"
+    if ":" in node:
+        return "x:y"
+    if node == "" or node in terms:
         return node
-    if isinstance(node, str):
-        return ""
-    return 0
+    return _NOT_A_TERM
+
+
+def _has_object(value: Any) -> bool:
+    return isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict) for v in value)
+    )
 
 
 def expand_cached(document: Mapping[str, Any]) -> None:
-    """Safe-mode check of :func:`expand`, memoised on the document's skeleton.
+    """Safe-mode check of :func:`expand`, with successes memoised on the document's skeleton.
 
-    Raises exactly what :func:`expand` raises; returns nothing (use :func:`expand` when the
-    expanded form itself is needed).
+    Raises exactly what :func:`expand` raises (failures are always recomputed, so their
+    messages name this document's terms); returns nothing.
     """
     try:
-        key = json.dumps(_skeleton(document), sort_keys=True, separators=(",", ":"))
-    except (TypeError, ValueError):
+        skeleton = _skeleton(document, _term_names())
+        key = json.dumps(skeleton, sort_keys=True, separators=(",", ":"))
+    except (_InlineContext, TypeError, ValueError):
         expand(document)
         return
     with _cache_lock:
-        cached = _safe_cache.get(key)
-    if cached is not None:
-        if cached is not True:
-            kind, detail, code = cached
-            raise kind(detail, code=code)
-        return
-    try:
-        expand(document)
-    except (ContextError, UnsafeJsonLdError, JsonLdProcessingError) as exc:
-        with _cache_lock:
-            _safe_cache[key] = (type(exc), exc.detail, exc.code)
-        raise
+        if _passed_cache.get(key):
+            return
+    expand(document)
     with _cache_lock:
-        _safe_cache[key] = True
+        _passed_cache[key] = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -225,6 +226,11 @@ def did_web_for(host: str, path: str = "") -> str:
     return did
 
 
+# A host name (or IPv4 address) with an optional port; path segments without separators.
+_HOST_RE = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[0-9]{1,5})?", re.IGNORECASE)
+_SEGMENT_RE = re.compile(r"[^/?#\\\s]{1,200}")
+
+
 def did_web_to_url(did: str) -> str:
     """Map a did:web DID to the HTTPS URL of its DID document (did:web section 3.2, Read).
 
@@ -236,11 +242,12 @@ def did_web_to_url(did: str) -> str:
         raise KeyFormatError(f"not a did:web DID: {did!r:.80}")
     parts = did.removeprefix("did:web:").split(":")
     host = unquote(parts[0])
-    if not host or "/" in host or "@" in host or any(not p for p in parts):
+    if not _HOST_RE.fullmatch(host) or any(not p for p in parts):
         raise KeyFormatError(f"malformed did:web DID: {did!r:.80}")
-    path = "/".join(unquote(p) for p in parts[1:])
-    if ".." in path.split("/"):
+    segments = [unquote(p) for p in parts[1:]]
+    if any(seg in (".", "..") or not _SEGMENT_RE.fullmatch(seg) for seg in segments):
         raise KeyFormatError(f"malformed did:web DID: {did!r:.80}")
+    path = "/".join(segments)
     if path:
         return f"https://{host}/{path}/did.json"
     return f"https://{host}/.well-known/did.json"

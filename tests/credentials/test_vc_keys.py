@@ -111,3 +111,22 @@ def test_keypair_repr_hides_the_private_key() -> None:
     """repr() of a key pair (as in logs and tracebacks) shows only the public key."""
     kp = keys.generate_keypair()
     assert repr(kp) == f"KeyPair(public_multibase={kp.public_multibase!r})"
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:",
+        "did:web:evil.example%2Fpath",
+        "did:web:evil.example%3Fq=1",
+        "did:web:user%40evil.example",
+        "did:web:example.com::x",
+        "did:web:example.com:a%2Fb",
+        "did:web:example.com:.",
+        "did:key:z6Mk",
+    ],
+)
+def test_malformed_did_web_is_refused(did: str) -> None:
+    """did:web DIDs that would map to another host, a query or a path trick are refused."""
+    with pytest.raises(KeyFormatError):
+        keys.did_web_to_url(did)

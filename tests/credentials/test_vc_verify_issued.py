@@ -202,3 +202,16 @@ def test_cached_list_is_not_trusted_once_its_key_is_withdrawn(inst: Institution)
     result = vc.verify_credential(cred, inst.resolver, now=NOW)
     assert result.check("issuer_key").code == "issuer_key_not_found"
     assert result.check("revocation").code == "status_list_invalid"
+
+
+def test_employer_email_check(inst: Institution) -> None:
+    """With the candidate's e-mail the result gains a recipient check: passed for the right
+    address (any case), failed, and the verdict invalid, for another one."""
+    cred = issue(inst, email="Zhang.San@Factory.cn")
+    ok = vc.verify_credential(cred, inst.resolver, now=NOW, email="zhang.san@factory.cn")
+    assert ok.check("recipient").outcome == "passed" and ok.verdict == "valid"
+    bad = vc.verify_credential(cred, inst.resolver, now=NOW, email="li.si@factory.cn")
+    assert bad.check("recipient").code == "recipient_mismatch" and bad.verdict == "invalid"
+    assert "不符" in bad.check("recipient").message_zh
+    plain = vc.verify_credential(cred, inst.resolver, now=NOW)
+    assert "recipient" not in {c.name for c in plain.checks}

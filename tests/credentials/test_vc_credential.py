@@ -65,3 +65,16 @@ def test_identity_hash_is_sha256_of_email_and_salt() -> None:
 
     expected = hashlib.sha256(b"a@b.cnpepper").hexdigest()
     assert vc.identity_hash("A@B.cn", "pepper") == f"sha256${expected}"
+
+
+def test_bundled_schema_is_the_published_one() -> None:
+    """The bundled OB schema is byte-identical to the published copy and hash-pinned."""
+    import hashlib
+
+    from vc_paths import OB_SPEC
+
+    from credentials.vc import credential
+
+    bundled = credential.SCHEMA_PATH.read_bytes()
+    assert bundled == (OB_SPEC / "ob_v3p0_achievementcredential_schema_draft4.json").read_bytes()
+    assert hashlib.sha256(bundled).hexdigest() == credential.SCHEMA_SHA256

@@ -74,10 +74,13 @@ def test_unknown_context_in_a_document_is_refused() -> None:
         (lambda d: d.__setitem__("favouriteColour", "red"), "favouriteColour"),
         (lambda d: d["credentialSubject"].__setitem__("score", 99), "score"),
         (lambda d: d.__setitem__("type", ["VerifiableCredential", "BogusCredential"]), "Bogus"),
+        (lambda d: d.__setitem__("id", "credential-42"), "relative id"),
+        (lambda d: d["credentialSubject"].__setitem__("id", "worker-7"), "relative id"),
     ],
 )
 def test_safe_mode_rejects_undefined_terms(mutate, needle) -> None:
-    """A property or type the contexts do not define is an error, not silently dropped."""
+    """A property or type the contexts do not define, or a relative id (which RDF conversion
+    would drop from the signed data), is an error, not silently dropped."""
     doc = copy.deepcopy(load_json(OB_FIXTURES / "simple.json"))
     doc.pop("proof")
     jsonld.expand(doc)  # the untouched credential is fine
@@ -88,7 +91,8 @@ def test_safe_mode_rejects_undefined_terms(mutate, needle) -> None:
 
 def test_cached_safe_mode_check_still_sees_changed_types_and_terms() -> None:
     """The skeleton cache shares results between credentials differing only in literal
-    values; a changed type or an extra term is a different skeleton and is rejected."""
+    values; a changed type, an extra term or a relative id is a different skeleton and is
+    rejected, with this document's own term in the message."""
     doc = load_json(OB_FIXTURES / "simple.json")
     doc.pop("proof")
     jsonld.expand_cached(doc)
@@ -99,8 +103,12 @@ def test_cached_safe_mode_check_still_sees_changed_types_and_terms() -> None:
     other_type["credentialSubject"]["type"] = ["NotASubject"]
     with pytest.raises(UnsafeJsonLdError):
         jsonld.expand_cached(other_type)
-    with pytest.raises(UnsafeJsonLdError):  # the failure is cached too, and raised again
+    with pytest.raises(UnsafeJsonLdError):  # failures are recomputed, never cached away
         jsonld.expand_cached(copy.deepcopy(other_type))
+    relative = copy.deepcopy(doc)
+    relative["id"] = "credential-42"  # same shape as the cached document, but a relative id
+    with pytest.raises(UnsafeJsonLdError, match="credential-42"):
+        jsonld.expand_cached(relative)
     extra = copy.deepcopy(doc)
     extra["credentialSubject"]["nickname"] = "x"
     with pytest.raises(UnsafeJsonLdError, match="nickname"):

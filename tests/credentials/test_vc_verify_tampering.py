@@ -163,3 +163,29 @@ def test_proof_removed(inst: Institution) -> None:
     result = vc.verify_credential(cred, inst.resolver, now=NOW)
     assert result.check("proof").code == "proof_missing"
     assert result.verdict == "invalid"
+
+
+def test_key_published_over_plain_http_is_refused() -> None:
+    """A verification method at an http:// URL is not trusted (it could be substituted)."""
+    kp = keys.generate_keypair()
+    issuer = "http://insecure.example/issuer"
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:1"},
+    }
+    vm = f"{issuer}#{kp.public_multibase}"
+    signed = vc.sign_credential(unsigned, kp, vm)
+    doc = {
+        "id": issuer,
+        "verificationMethod": [
+            {"id": vm, "type": "Multikey", "controller": issuer,
+             "publicKeyMultibase": kp.public_multibase}
+        ],
+        "assertionMethod": [vm],
+    }  # fmt: skip
+    result = vc.verify_credential(signed, lambda url: doc, now=NOW)
+    assert result.check("issuer_key").code == "issuer_key_unsupported"
+    assert result.verdict == "invalid"

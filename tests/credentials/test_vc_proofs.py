@@ -131,3 +131,45 @@ def test_w3c_proof_set_reproduced_and_each_proof_verifies() -> None:
     for proof, name in zip(doc["proof"], ("keyPair1", "keyPair2"), strict=True):
         public = keys.multikey_to_public_key(pairs[name]["publicKeyMultibase"])
         proofs.verify_proof(doc, proof, public)
+
+
+def _random_json(rng, depth: int = 0):
+    alphabet = ["a", "Z", "0", " ", '"', "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "é", "中",
+                "\u2028", "\ue000", "\uffff", "😀", "𝄞"]  # fmt: skip
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+
+    kind = rng.randint(0, 9 if depth < 4 else 5)
+    if kind == 0:
+        return rng.choice([None, True, False])
+    if kind == 1:
+        return rng.randint(-(2**53) + 1, 2**53 - 1)
+    if kind == 2:
+        return rng.choice([0.5, 1e21, -0.0, 3.14159, 1e-7, 100.0])
+    if kind <= 5:
+        return text()
+    if kind <= 7:
+        return [_random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    return {text(): _random_json(rng, depth + 1) for _ in range(rng.randint(0, 5))}
+
+
+def test_jcs_fast_path_is_identical_to_rfc8785() -> None:
+    """The standard-library fast path gives exactly the rfc8785 package's output (or falls
+    back to it) for 3,000 random documents with tricky strings, keys, floats and integers,
+    and for every published vector and fixture."""
+    import random
+
+    import rfc8785
+    from vc_paths import OB_FIXTURES
+
+    rng = random.Random(8785)
+    samples = [_random_json(rng) for _ in range(3000)]
+    samples += [load_json(p) for p in sorted(OB_FIXTURES.rglob("*.json"))]
+    samples += [load_json(p) for p in sorted(W3C.rglob("*.json"))]
+    fast_used = 0
+    for value in samples:
+        expected = rfc8785.dumps(value).decode("utf-8")
+        assert proofs._jcs(value) == expected
+        fast_used += proofs._plain_json(value)
+    assert fast_used > 100  # the fast path is actually exercised

@@ -21,6 +21,9 @@ def _parsed(data) -> vc.Check:
     check = result.check("parsed")
     assert check.outcome == "failed"
     assert check.message_en and check.message_zh
+    # every check is still listed, the later ones as "not checked"
+    assert [c.name for c in result.checks] == list(vc.verify.CHECK_NAMES)
+    assert {c.code for c in result.checks[1:]} == {"check_skipped"}
     return check
 
 
