@@ -46,18 +46,27 @@ def course(course_page_id: int, **overrides) -> dict:
     return data
 
 
+class FakeCourses:
+    """Stands in for courses.selectors; `change(page_id, **fields)` alters one summary."""
+
+    def __init__(self) -> None:
+        self.overrides: dict[int, dict] = {}
+
+    def change(self, page_id: int, **fields) -> None:
+        self.overrides[page_id] = course(page_id, **fields)
+
+    def course_summary(self, page_id: int) -> dict:
+        return self.overrides.get(page_id) or course(page_id)
+
+
 @pytest.fixture(autouse=True)
 def fake_courses(monkeypatch):
-    """courses.selectors as agreed in contracts.md; tests may change `overrides`."""
-    overrides: dict[int, dict] = {}
-
-    def course_summary(course_page_id):
-        return overrides.get(course_page_id) or course(course_page_id)
-
-    monkeypatch.setattr("credentials.institutions.course_summary", course_summary)
-    monkeypatch.setattr("credentials.institutions.program_summary", course_summary)
+    """courses.selectors as agreed in contracts.md (credentials reads only these)."""
+    fake = FakeCourses()
+    monkeypatch.setattr("credentials.institutions.course_summary", fake.course_summary)
+    monkeypatch.setattr("credentials.institutions.program_summary", fake.course_summary)
     monkeypatch.setattr("credentials.institutions.institution_summary", lambda _id: INSTITUTION)
-    return overrides
+    return fake
 
 
 @pytest.fixture(autouse=True)

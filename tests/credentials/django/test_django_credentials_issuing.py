@@ -136,10 +136,8 @@ def test_inactive_template_issues_nothing(learner):
 
 def test_template_named_by_the_course_is_used(learner, fake_courses):
     """`credential_template_id` in the course summary picks the template."""
-    from conftest import course
-
     chosen = services.template_for("course", 555)
-    fake_courses[101] = course(101, credential_template_id=chosen.pk)
+    fake_courses.change(101, credential_template_id=chosen.pk)
     credential = services.credential_issue_for_completion(
         user_id=learner.pk, kind="course", page_id=101, completed_at=datetime.now(UTC)
     )
