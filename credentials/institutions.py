@@ -27,3 +27,22 @@ def institution_summary(institution_id: int) -> dict[str, Any]:
     from courses import selectors
 
     return selectors.institution_summary(institution_id)
+
+
+def staff_institution_ids(user) -> set[int] | None:
+    """The institutions whose credentials `user` may revoke or suspend; None means all.
+
+    Superusers manage every institution. Others get what
+    `courses.selectors.staff_institution_ids(user_id)` returns when courses provides it (a
+    proposed addition to the contract); until then the permission alone decides.
+    """
+    if user.is_superuser:
+        return None
+    try:
+        from courses import selectors
+    except ImportError:  # courses not installed yet: the permission alone decides
+        return None
+    finder = getattr(selectors, "staff_institution_ids", None)
+    if finder is None:
+        return None
+    return {int(i) for i in finder(user.pk)}

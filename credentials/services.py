@@ -457,6 +457,12 @@ _TRANSITIONS = {
 }
 
 
+def credential_in_reach(credential: IssuedCredential, user) -> bool:
+    """Whether staff member `user` manages the institution that issued `credential`."""
+    allowed = institutions.staff_institution_ids(user)
+    return allowed is None or credential.issuer_key.issuer.institution_id in allowed
+
+
 def credential_status_change(
     credential_id: int, *, action: str, reason: str, actor=None
 ) -> IssuedCredential:
@@ -475,7 +481,13 @@ def credential_status_change(
     except ValueError:
         raise ValidationError(_("Unknown action.")) from None
     with transaction.atomic():
-        credential = IssuedCredential.objects.select_for_update().get(pk=credential_id)
+        credential = (
+            IssuedCredential.objects.select_for_update()
+            .select_related("issuer_key__issuer")
+            .get(pk=credential_id)
+        )
+        if actor is not None and not credential_in_reach(credential, actor):
+            raise PermissionDenied
         if credential.status not in allowed_from:
             raise ValidationError(
                 _("This change does not apply to a credential that is %(status)s.")

@@ -76,13 +76,16 @@ def _language() -> str:
     return get_language() or "zh-hans"
 
 
+def _email(email: str) -> str | None:
+    """The employer's e-mail to check, or None when none was given (no recipient check)."""
+    return (email or "").strip() or None
+
+
 def _problem(message: str) -> Report:
     return Report(problem=message, verdict=vc.Verdict.INVALID.value, headline=message)
 
 
-def report_for(
-    result: vc.VerificationResult, *, email: str = "", credential_url: str | None = None
-) -> Report:
+def report_for(result: vc.VerificationResult, *, credential_url: str | None = None) -> Report:
     """Wrap a verifier result for display in the active language."""
     language = _language()
     summary = result.summary
@@ -90,10 +93,8 @@ def report_for(
     if summary is not None and summary.issuer_id:
         issuer = selectors.issuer_by_did(summary.issuer_id)
         institution = issuer.name if issuer is not None else None
-    email = (email or "").strip()
-    matches = None
-    if email and result.credential is not None:
-        matches = vc.matches_email(result.credential, email)
+    recipient = next((c for c in result.checks if c.name == "recipient"), None)
+    matches = None if recipient is None else recipient.outcome is vc.Outcome.PASSED
     headline = result.message_zh if language.startswith("zh") else result.message_en
     return Report(
         verdict=result.verdict.value,
@@ -103,7 +104,7 @@ def report_for(
         ),
         summary=summary,
         issuer_institution=institution,
-        email_checked=bool(email),
+        email_checked=recipient is not None,
         email_matches=matches,
         credential_url=credential_url or (summary.credential_id if summary else None),
         raw=result.to_json(),
@@ -112,8 +113,8 @@ def report_for(
 
 def verify_data(data: Any, *, email: str = "", resolver=None) -> Report:
     """Verify a credential given as a dict, JSON text/bytes or baked PNG bytes."""
-    result = vc.verify_credential(data, resolver or SiteResolver())
-    return report_for(result, email=email)
+    result = vc.verify_credential(data, resolver or SiteResolver(), email=_email(email))
+    return report_for(result)
 
 
 def _reference_target(reference: str) -> str | None:
@@ -155,15 +156,16 @@ def verify_reference(reference: str, *, email: str = "", resolver=None, fetch=No
                 )
             )
         return report_for(
-            vc.verify_credential(credential.document, resolver),
-            email=email,
+            vc.verify_credential(credential.document, resolver, email=_email(email)),
             credential_url=absolute_url(credential.get_absolute_url()),
         )
     try:
         body = fetch(target)
     except FetchError as exc:
         return _problem(_FETCH_MESSAGES.get(exc.code, _FETCH_MESSAGES["unreachable"])())
-    return report_for(vc.verify_credential(body, resolver), email=email, credential_url=target)
+    return report_for(
+        vc.verify_credential(body, resolver, email=_email(email)), credential_url=target
+    )
 
 
 def _own_id(url: str) -> str | None:

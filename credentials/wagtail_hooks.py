@@ -15,7 +15,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import services
+from . import institutions, services
 from .forms import StatusChangeForm
 from .models import CredentialTemplate, IssuedCredential
 
@@ -48,6 +48,9 @@ def issued_list(request):
     credentials = IssuedCredential.objects.select_related(
         "holder", "template", "issuer_key__issuer"
     ).order_by("-issued_at")
+    allowed = institutions.staff_institution_ids(request.user)
+    if allowed is not None:
+        credentials = credentials.filter(issuer_key__issuer__institution_id__in=allowed)
     if query:
         condition = Q(holder__email__icontains=query) | Q(template__name_zh__icontains=query)
         condition |= Q(template__name_en__icontains=query)
@@ -77,6 +80,8 @@ def issued_status(request, pk):
     credential = get_object_or_404(
         IssuedCredential.objects.select_related("holder", "template", "issuer_key__issuer"), pk=pk
     )
+    if not services.credential_in_reach(credential, request.user):
+        raise PermissionDenied
     form = StatusChangeForm(request.POST or None, credential=credential)
     if request.method == "POST" and form.is_valid():
         try:

@@ -154,3 +154,37 @@ def test_status_list_answers_head_requests(issue, client):
     response = client.head(credential.suspension_list.get_absolute_url())
     assert response.status_code == 200
     assert "max-age=300" in response["Cache-Control"]
+
+
+def test_staff_of_another_institution_cannot_change_or_see(
+    issue, django_user_model, client, monkeypatch
+):
+    """With courses telling which institutions a staff member belongs to, staff of another
+    institution neither see nor change the credential."""
+    import sys
+    import types
+
+    credential = issue()
+    fake = types.ModuleType("courses.selectors")
+    fake.staff_institution_ids = lambda user_id: [999]
+    monkeypatch.setitem(sys.modules, "courses.selectors", fake)
+    import courses
+
+    monkeypatch.setattr(courses, "selectors", fake, raising=False)
+    other = django_user_model.objects.create_user(
+        email="s2@example.com", password="x", is_staff=True
+    )
+    other.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="change_credential_status"),
+    )
+    other = django_user_model.objects.get(pk=other.pk)
+    with pytest.raises(PermissionDenied):
+        services.credential_status_change(credential.pk, action="revoke", reason="x", actor=other)
+    client.force_login(other)
+    assert (
+        str(credential.public_id) not in client.get("/admin/credentials/issued/").content.decode()
+    )
+    assert client.get(f"/admin/credentials/issued/{credential.pk}/").status_code in (302, 403)
+    fake.staff_institution_ids = lambda user_id: [7]
+    services.credential_status_change(credential.pk, action="suspend", reason="x", actor=other)
