@@ -17,7 +17,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import institutions, services
 from .forms import StatusChangeForm
-from .models import CredentialTemplate, IssuedCredential
+from .models import CredentialTemplate, IssuedCredential, Issuer
 
 
 class CredentialTemplateViewSet(SnippetViewSet):
@@ -107,11 +107,25 @@ def issued_status(request, pk):
     )
 
 
+def issuer_list(request):
+    """Issuers with their DIDs and keys; rotate a key (new credentials use the new key)."""
+    if not request.user.has_perm("credentials.add_issuerkey"):
+        raise PermissionDenied
+    if request.method == "POST":
+        issuer = get_object_or_404(Issuer, pk=request.POST.get("issuer"))
+        key = services.issuer_rotate_key(issuer.pk, actor=request.user)
+        messages.success(request, _("New key: %(method)s") % {"method": key.verification_method})
+        return redirect("credentials_admin:issuers")
+    issuers = Issuer.objects.prefetch_related("keys").order_by("slug")
+    return TemplateResponse(request, "credentials/admin/issuers.html", {"issuers": issuers})
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     urls = [
         path("", issued_list, name="list"),
         path("<int:pk>/", issued_status, name="status"),
+        path("issuers/", issuer_list, name="issuers"),
     ]
     return [path("credentials/issued/", (urls, "credentials_admin", "credentials_admin"))]
 

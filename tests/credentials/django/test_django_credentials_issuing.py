@@ -302,3 +302,16 @@ def test_app_connects_to_the_courses_signal(
             completed_at=datetime(2026, 11, 1, tzinfo=UTC),
         )
     assert IssuedCredential.objects.filter(holder=learner).count() == 1
+
+
+def test_staff_rotate_a_key_from_the_admin(issue, staff, client):
+    """The issuers screen lists the keys and rotates on request."""
+    old_key = issue().issuer_key
+    client.force_login(staff)
+    page = client.get("/admin/credentials/issued/issuers/")
+    assert old_key.verification_method in page.content.decode()
+    response = client.post("/admin/credentials/issued/issuers/", {"issuer": old_key.issuer_id})
+    assert response.status_code == 302
+    old_key.refresh_from_db()
+    assert old_key.retired_at is not None
+    assert old_key.issuer.current_key() != old_key
