@@ -53,6 +53,12 @@ def public_host() -> str | None:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+def did_web_path(*segments: str) -> str:
+    """The path of a did:web DID below SITE_URL (keeps a path prefix such as /academy)."""
+    prefix = urlsplit(site_url()).path.strip("/")
+    return "/".join(part for part in (prefix, *segments) if part)
+
+
 def fetch_timeout() -> float:
     """Seconds allowed to fetch a remote DID document or status list."""
     return float(getattr(settings, "CREDENTIALS_FETCH_TIMEOUT", 3.0))

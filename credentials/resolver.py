@@ -14,9 +14,10 @@ from . import conf, selectors
 from .models import IssuedCredential
 
 ACCEPT_JSON = "application/ld+json, application/json;q=0.9, application/did+json;q=0.9"
-_STATUS_RE = re.compile(r"^/credentials/status/(?P<id>[0-9a-f-]{36})/?$")
-_DID_RE = re.compile(r"^/credentials/issuers/(?P<slug>[-a-zA-Z0-9_]+)/did\.json$")
-_CREDENTIAL_RE = re.compile(r"^/credentials/(?P<id>[0-9a-f-]{36})(?:\.json|/)?$")
+# Matched at the end of the path so a SITE_URL path prefix (/academy/...) is allowed.
+_STATUS_RE = re.compile(r"/credentials/status/(?P<id>[0-9a-f-]{36})/?$")
+_DID_RE = re.compile(r"/credentials/issuers/(?P<slug>[-a-zA-Z0-9_]+)/did\.json$")
+_CREDENTIAL_RE = re.compile(r"/credentials/(?P<id>[0-9a-f-]{36})(?:\.json|/)?$")
 
 
 class FetchError(Exception):
@@ -83,12 +84,12 @@ def local_document(url: str) -> tuple[bool, Any]:
     if not same_site(url):
         return False, None
     path = urlsplit(url).path
-    if match := _STATUS_RE.match(path):
+    if match := _STATUS_RE.search(path):
         status_list = selectors.status_list_by_public_id(match["id"])
         return True, status_list.document if status_list else None
-    if match := _DID_RE.match(path):
+    if match := _DID_RE.search(path):
         return True, selectors.issuer_did_document(match["slug"])
-    if match := _CREDENTIAL_RE.match(path):
+    if match := _CREDENTIAL_RE.search(path):
         credential = shared_credential(match["id"])
         return True, credential.document if credential else None
     return False, None

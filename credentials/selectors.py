@@ -57,7 +57,7 @@ def issuer_did_web(issuer: Issuer) -> str | None:
     host = conf.public_host()
     if host is None:
         return None
-    return vc.did_web_for(host, f"credentials/issuers/{issuer.slug}")
+    return vc.did_web_for(host, conf.did_web_path("credentials", "issuers", issuer.slug))
 
 
 def issuer_did_document(slug: str) -> dict[str, Any] | None:

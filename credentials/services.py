@@ -56,7 +56,7 @@ def dumps(document: dict[str, Any]) -> str:
 
 def issuer_did_path(slug: str) -> str:
     """The path below the site where an issuer's did:web document lives (without did.json)."""
-    return f"credentials/issuers/{slug}"
+    return conf.did_web_path("credentials", "issuers", slug)
 
 
 def _new_did(issuer: Issuer, keypair: vc.KeyPair) -> tuple[str, str]:

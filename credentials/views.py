@@ -34,7 +34,8 @@ from .ratelimit import client_limited
 from .tasks import bulk_verify_task
 from .verification import Report, read_upload, verify_data, verify_reference
 
-JSON_TYPES = ("application/ld+json", "application/json")
+# VC Data Model 2.0 registers application/vc; older wallets ask for ld+json or plain json.
+JSON_TYPES = ("application/vc", "application/ld+json", "application/json")
 PUBLIC_CACHE_SECONDS = 300
 
 
@@ -57,7 +58,8 @@ def verify_page_url(credential) -> str:
 @require_safe
 def credential_public(request, public_id, fmt=None):
     """The credential's public URL (its `id`): HTML for browsers, the signed JSON for
-    `Accept: application/ld+json` or `application/json`, and always JSON at `.json`."""
+    `Accept: application/vc`, `application/ld+json` or `application/json`, and always JSON
+    at `.json`."""
     credential = selectors.credential_by_public_id(public_id)
     if credential is None or not selectors.credential_visible_to(credential, request.user):
         raise Http404

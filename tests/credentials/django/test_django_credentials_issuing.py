@@ -315,3 +315,11 @@ def test_staff_rotate_a_key_from_the_admin(issue, staff, client):
     old_key.refresh_from_db()
     assert old_key.retired_at is not None
     assert old_key.issuer.current_key() != old_key
+
+
+def test_did_web_keeps_a_site_url_path_prefix(issue, settings):
+    """A site served under a path gets its did:web under that path too (did:web section 3.2)."""
+    settings.SITE_URL = "https://edu.example.cn/academy/"
+    credential = issue()
+    assert credential.issuer_key.did == "did:web:edu.example.cn:academy:credentials:issuers:dgpoly"
+    assert verify_data(credential.document).is_valid

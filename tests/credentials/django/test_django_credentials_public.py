@@ -22,7 +22,7 @@ def test_public_url_serves_html_to_browsers(issue, client):
     assert "Accept" in response["Vary"]
 
 
-@pytest.mark.parametrize("accept", ["application/ld+json", "application/json"])
+@pytest.mark.parametrize("accept", ["application/vc", "application/ld+json", "application/json"])
 def test_public_url_serves_signed_json_when_asked(issue, client, accept):
     """Wallets and verifiers asking for JSON get the signed credential itself."""
     credential = issue()

@@ -84,6 +84,7 @@ def test_email_check_against_the_hashed_identifier(issue, client):
     assert "matches the holder" in ok.content.decode()
     bad = client.post(VERIFY_EN, {"json_text": credential.document, "email": "someone@example.com"})
     assert bad.context["report"].email_matches is False
+    assert bad.context["report"].verdict == "invalid"
     assert "does not match the holder" in bad.content.decode()
 
 
