@@ -177,6 +177,11 @@ def _own_id(url: str) -> str | None:
         return None
 
 
+def file_too_large() -> Report:
+    """The report for an upload over the 10 MB limit."""
+    return _problem(_("The file is too large (at most 10 MB)."))
+
+
 def read_upload(upload) -> bytes | Report:
     """The bytes of an uploaded JSON or PNG file, or a Report explaining why not (too large)."""
     limit = MAX_PNG_BYTES
@@ -184,7 +189,7 @@ def read_upload(upload) -> bytes | Report:
     for chunk in upload.chunks():
         size += len(chunk)
         if size > limit:
-            return _problem(_("The file is too large (at most 10 MB)."))
+            return file_too_large()
         chunks.append(chunk)
     data = b"".join(chunks)
     if not data.startswith(PNG_SIGNATURE) and len(data) > MAX_JSON_BYTES:

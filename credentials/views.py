@@ -28,11 +28,19 @@ from django.views.decorators.http import (
 )
 
 from . import documents, selectors, services
-from .forms import BulkVerifyForm, VerifyForm
+from .forms import MAX_CSV_BYTES, BulkVerifyForm, VerifyForm
 from .models import BulkVerification
 from .ratelimit import client_limited
 from .tasks import bulk_verify_task
-from .verification import Report, read_upload, verify_data, verify_reference
+from .uploads import upload_limit
+from .verification import (
+    MAX_PNG_BYTES,
+    Report,
+    file_too_large,
+    read_upload,
+    verify_data,
+    verify_reference,
+)
 
 # VC Data Model 2.0 registers application/vc; older wallets ask for ld+json or plain json.
 JSON_TYPES = ("application/vc", "application/ld+json", "application/json")
@@ -229,6 +237,7 @@ def _too_many(request, template: str, context: dict) -> HttpResponse:
     return render(request, template, context, status=429)
 
 
+@upload_limit(MAX_PNG_BYTES)
 @require_http_methods(["GET", "POST"])
 def verify(request):
     """The public verification page: a URL or ID, pasted JSON, an uploaded JSON file or
@@ -244,7 +253,9 @@ def verify(request):
     if form.is_bound:
         if client_limited(request, "credentials.verify"):
             return _too_many(request, "credentials/verify.html", context)
-        if form.is_valid():
+        if request.upload_limiter.exceeded:
+            report = file_too_large()
+        elif form.is_valid():
             report = _verify_form(form)
     context["report"] = report
     return render(request, "credentials/verify.html", context, status=200)
@@ -263,6 +274,7 @@ def _verify_form(form: VerifyForm) -> Report:
     return verify_reference(form.cleaned_data["reference"], email=email)
 
 
+@upload_limit(MAX_CSV_BYTES)
 @require_POST
 def bulk_start(request):
     """Start a bulk verification of a CSV of credential URLs (a Celery job)."""
@@ -270,6 +282,8 @@ def bulk_start(request):
     context = {"form": VerifyForm(), "bulk_form": form, "report": None}
     if client_limited(request, "credentials.bulk"):
         return _too_many(request, "credentials/verify.html", context)
+    if request.upload_limiter.exceeded:
+        form.add_error(None, _("The CSV file is too large (at most 512 KB)."))
     if not form.is_valid():
         return render(request, "credentials/verify.html", context, status=400)
     job = BulkVerification.objects.create(

@@ -76,3 +76,14 @@ def test_too_many_rows_are_refused(client, settings):
     response = client.post("/en/credentials/verify/bulk/", {"csv_file": _csv(*["a"] * 4)})
     assert response.status_code == 400
     assert "At most 3" in response.content.decode()
+
+
+def test_huge_csv_is_cut_off_with_a_message(client):
+    """A CSV far past the limit is not stored and the form says why."""
+    upload = SimpleUploadedFile(
+        "big.csv", b"url\n" + b"https://x.example/c\n" * 100_000, "text/csv"
+    )
+    response = client.post("/en/credentials/verify/bulk/", {"csv_file": upload})
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not BulkVerification.objects.exists()

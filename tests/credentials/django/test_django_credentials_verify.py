@@ -370,3 +370,19 @@ def test_links_inside_a_pasted_credential_cannot_run_script(signed, client):
     body = _post_json(client, forged).content.decode()
     assert 'href="javascript:' not in body
     assert "javascript:alert(1)" in body
+
+
+def test_upload_past_the_limit_is_not_stored_and_is_explained(client):
+    """A 12 MB upload stops at the limit (not written to disk) with a clear message."""
+    upload = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * (12 * 1024 * 1024))
+    response = client.post(VERIFY_EN, {"upload": upload})
+    assert response.status_code == 200
+    assert response.context["report"].problem == "The file is too large (at most 10 MB)."
+
+
+def test_verify_form_still_needs_the_csrf_token(client):
+    """The upload limit does not switch CSRF protection off."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(VERIFY_EN, {"json_text": "{}"}).status_code == 403
