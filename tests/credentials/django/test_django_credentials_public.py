@@ -57,19 +57,25 @@ def test_share_switch_hides_the_public_url(issue, learner, client):
 
 
 def test_wallet_needs_login_and_lists_status(issue, learner, staff, client):
-    """The wallet is private and shows each credential's status in the page's language."""
-    assert client.get("/en/credentials/wallet/").status_code == 302
-    credential = issue()
+    """The wallet is private and shows each credential's status (and why it is not valid)
+    in the page's language; only valid credentials offer the LinkedIn link."""
     from credentials import services
 
-    services.credential_status_change(credential.pk, action="suspend", reason="x", actor=staff)
+    assert client.get("/en/credentials/wallet/").status_code == 302
+    issue(101)
+    suspended = issue(102)
+    services.credential_status_change(
+        suspended.pk, action="suspend", reason="Under review", actor=staff
+    )
     client.force_login(learner)
     english = client.get("/en/credentials/wallet/").content.decode()
     assert "suspended" in english
+    assert "Under review" in english
+    assert english.count("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME") == 1
     assert "Add to LinkedIn profile" in english
-    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in english
     chinese = client.get("/zh-hans/credentials/wallet/").content.decode()
     assert "已暂停" in chinese
+    assert "添加到领英" in chinese
 
 
 def test_downloads_json_png_pdf(issue, learner, client):
