@@ -13,6 +13,7 @@ results from a busy or slow machine stay comparable. Not a test: it asserts noth
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 import sys
@@ -27,9 +28,8 @@ REPO_ROOT = BENCH_DIR.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 sys.path.insert(0, str(REPO_ROOT))
 
-from PIL import Image  # noqa: E402
-
-from credentials import vc  # noqa: E402
+Image = importlib.import_module("PIL.Image")
+vc = importlib.import_module("credentials.vc")  # after the path fix above
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 HOST = "bench.example.cn"

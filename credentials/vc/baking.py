@@ -29,10 +29,12 @@ MAX_PNG_BYTES = 10 * 1024 * 1024
 MAX_CREDENTIAL_BYTES = 1024 * 1024
 MAX_PIXELS = 4096 * 4096
 MAX_CHUNKS = 10_000
+_PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
 
 
 def bake_png(image: bytes, credential: Mapping[str, Any] | str) -> bytes:
-    """Return a PNG equal to ``image`` (any format Pillow reads) with ``credential`` embedded.
+    """Return ``image`` (any format Pillow reads, e.g. a PNG or JPEG badge) as a PNG of the
+    same picture with ``credential`` embedded; any previous credential chunk is dropped.
 
     ``credential`` is a dict (serialised as compact UTF-8 JSON) or a compact JWS string.
     """
@@ -53,10 +55,11 @@ def bake_png(image: bytes, credential: Mapping[str, Any] | str) -> bytes:
                     f"image of {width}x{height} pixels is too large", code="png_too_large"
                 )
             src.load()
+            picture = src if src.mode in _PNG_MODES else src.convert("RGBA")
             info = PngImagePlugin.PngInfo()
             info.add_itxt(KEYWORD, text, zip=False)
             out = io.BytesIO()
-            src.save(out, format="PNG", pnginfo=info)
+            picture.save(out, format="PNG", pnginfo=info)
     except BakingError:
         raise
     except Image.DecompressionBombError as exc:

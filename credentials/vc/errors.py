@@ -8,13 +8,16 @@ from __future__ import annotations
 
 
 class CredentialError(Exception):
-    """Base class: ``code`` is a stable identifier, ``detail`` a developer-facing text."""
+    """Base class: ``code`` is a stable identifier, ``detail`` a developer-facing text and
+    ``value`` the data a user-facing message may show."""
 
     code = "error"
 
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
+    def __init__(self, detail: str, *, code: str | None = None, value: str = "") -> None:
         super().__init__(detail)
         self.detail = detail
+        # data for the user-facing message (a URL, term names...), never English prose
+        self.value = value
         if code is not None:
             self.code = code
 

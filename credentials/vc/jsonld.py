@@ -19,6 +19,7 @@ import copy
 import functools
 import hashlib
 import json
+import re
 import threading
 import uuid
 from collections.abc import Mapping
@@ -90,7 +91,8 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
     if pinned is None:
         raise ContextError(
             f"JSON-LD context {url!r} is not one of the contexts this verifier ships; "
-            "refusing to load it (contexts are never fetched from the network)"
+            "refusing to load it (contexts are never fetched from the network)",
+            value=str(url)[:200],
         )
     return {
         "contextUrl": None,
@@ -182,6 +184,9 @@ def _options() -> dict[str, Any]:
     }
 
 
+_PYLD_INTERNAL_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
 def _find_cause(exc: BaseException, kind: type[Exception]) -> Exception | None:
     seen = 0
     cur: BaseException | None = exc
@@ -246,13 +251,25 @@ def expand(document: Mapping[str, Any]) -> list[Any]:
         raise JsonLdProcessingError(f"invalid JSON-LD: {_describe(exc)}") from None
     except RecursionError:
         raise JsonLdProcessingError("invalid JSON-LD: nesting too deep") from None
+    except _PYLD_INTERNAL_ERRORS as exc:
+        # pyld lets some malformed input escape as plain Python errors (e.g. a relative
+        # context URL with no base raises ValueError); they are still just invalid JSON-LD.
+        raise JsonLdProcessingError(f"invalid JSON-LD: {exc}"[:300]) from None
     problems = [f"property {p}" for p in dropped]
     _check_expanded(expanded, problems)
     if problems:
+        names = sorted(set(problems))
         raise UnsafeJsonLdError(
-            "terms not defined by the credential's contexts: " + ", ".join(sorted(set(problems)))
+            "terms not defined by the credential's contexts: " + ", ".join(names),
+            value=", ".join(_quoted(n) for n in names)[:200],
         )
     return expanded
+
+
+def _quoted(problem: str) -> str:
+    """The quoted term of a problem description ("type 'Bogus'" -> "'Bogus'")."""
+    match = re.search(r"('.*'|\".*\")$", problem)
+    return match.group(1) if match else problem
 
 
 def _describe(exc: BaseException) -> str:
@@ -314,6 +331,8 @@ def canonize(document: Mapping[str, Any]) -> str:
         return _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})
     except jsonld.JsonLdError as exc:
         raise JsonLdProcessingError(f"could not canonicalize: {_describe(exc)}") from None
+    except _PYLD_INTERNAL_ERRORS as exc:
+        raise JsonLdProcessingError(f"could not canonicalize: {exc}"[:300]) from None
 
 
 # --- cached safe-mode check ----------------------------------------------------------------

@@ -112,11 +112,17 @@ def hash_data(
         canon_doc = _jcs(unsecured)
     else:
         raise ProofError(f"unsupported cryptosuite {cryptosuite!r}", code="proof_unsupported")
+    try:
+        config_bytes, doc_bytes = canon_config.encode("utf-8"), canon_doc.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates from "\udxxx" escapes
+        raise ProofError(
+            "the document contains invalid Unicode text", code="proof_malformed"
+        ) from exc
     return HashData(
         canon_config,
         canon_doc,
-        hashlib.sha256(canon_config.encode("utf-8")).digest(),
-        hashlib.sha256(canon_doc.encode("utf-8")).digest(),
+        hashlib.sha256(config_bytes).digest(),
+        hashlib.sha256(doc_bytes).digest(),
     )
 
 
@@ -200,17 +206,19 @@ def sign_credential(
 def check_proof_shape(proof: Mapping[str, Any]) -> str:
     """Check type, cryptosuite, created, purpose and method of a proof; return the suite."""
     if proof.get("type") != PROOF_TYPE:
-        raise ProofError(f"unsupported proof type {proof.get('type')!r}", code="proof_unsupported")
+        kind = f"{proof.get('type')}"[:100]
+        raise ProofError(f"unsupported proof type {kind}", code="proof_unsupported", value=kind)
     suite = proof.get("cryptosuite")
     if suite not in CRYPTOSUITES:
-        raise ProofError(f"unsupported cryptosuite {suite!r}", code="proof_unsupported")
+        name = f"{suite}"[:100]
+        raise ProofError(f"unsupported cryptosuite {name}", code="proof_unsupported", value=name)
     created = proof.get("created")
     if created is not None and not (isinstance(created, str) and _DATETIME_RE.match(created)):
         raise ProofError("proof 'created' is not an XML Schema dateTime", code="proof_malformed")
     if proof.get("proofPurpose") != "assertionMethod":
+        purpose = f"{proof.get('proofPurpose')}"[:100]
         raise ProofError(
-            f"proof purpose {proof.get('proofPurpose')!r} is not assertionMethod",
-            code="proof_purpose",
+            f"proof purpose {purpose} is not assertionMethod", code="proof_purpose", value=purpose
         )
     if not isinstance(proof.get("verificationMethod"), str):
         raise ProofError("proof has no verificationMethod", code="proof_malformed")

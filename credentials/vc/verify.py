@@ -87,18 +87,19 @@ class Check:
     name: str
     outcome: Outcome
     code: str
-    detail: str = ""
+    detail: str = ""  # technical explanation (English), for logs and API clients
+    value: str = ""  # data shown in the message: a URL, a date, term names...
     params: tuple[tuple[str, str], ...] = ()
 
     @property
     def message_en(self) -> str:
         """The message in English."""
-        return render(self.code, self.detail, **dict(self.params))[0]
+        return render(self.code, self.value, **dict(self.params))[0]
 
     @property
     def message_zh(self) -> str:
         """The message in Simplified Chinese."""
-        return render(self.code, self.detail, **dict(self.params))[1]
+        return render(self.code, self.value, **dict(self.params))[1]
 
     def message(self, language: str = "en") -> str:
         """The message in ``language`` (``zh``/``zh-hans`` for Chinese, else English)."""
@@ -172,6 +173,7 @@ class VerificationResult:
                     "code": c.code,
                     "message": {"en": c.message_en, "zh-Hans": c.message_zh},
                     "detail": c.detail,
+                    "value": c.value,
                 }
                 for c in self.checks
             ],
@@ -179,8 +181,10 @@ class VerificationResult:
         }
 
 
-def _check(name: str, outcome: Outcome, code: str, detail: str = "", **params: str) -> Check:
-    return Check(name, outcome, code, detail, tuple(sorted(params.items())))
+def _check(
+    name: str, outcome: Outcome, code: str, detail: str = "", value: str = "", **params: str
+) -> Check:
+    return Check(name, outcome, code, detail, value, tuple(sorted(params.items())))
 
 
 # --- input parsing -------------------------------------------------------------------------
@@ -231,7 +235,7 @@ def _check_shape(value: Any) -> None:
         raise _InputProblem(problem, limit=str(MAX_VALUES))
 
 
-def parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
+def _parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
     """Parse JSON with size and depth limits; raises :class:`_InputProblem`."""
     if len(text) > limit:
         raise _InputProblem("input_too_large", limit=f"{limit // 1024} KB")
@@ -265,11 +269,11 @@ def _load_input(data: Any) -> dict[str, Any]:
                 text = baking.unbake_png(raw)
             except BakingError as exc:
                 raise _InputProblem(exc.code, exc.detail) from exc
-            value = parse_json_text(text)
+            value = _parse_json_text(text)
         else:
-            value = parse_json_text(raw)
+            value = _parse_json_text(raw)
     elif isinstance(data, str):
-        value = parse_json_text(data)
+        value = _parse_json_text(data)
     elif isinstance(data, Mapping):
         _check_shape(data)
         try:
@@ -290,19 +294,19 @@ def _load_input(data: Any) -> dict[str, Any]:
 
 
 class _Unresolved(Exception):
-    """A check could not be completed (outcome UNKNOWN)."""
+    """A check could not be completed (outcome UNKNOWN); ``value`` is shown to the user."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code, self.detail = code, detail
+    def __init__(self, code: str, value: str, detail: str = "") -> None:
+        super().__init__(detail or value)
+        self.code, self.value, self.detail = code, value, detail or value
 
 
 class _Failed(Exception):
-    """A check failed (outcome FAILED)."""
+    """A check failed (outcome FAILED); ``value`` is shown to the user."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code, self.detail = code, detail
+    def __init__(self, code: str, value: str, detail: str = "") -> None:
+        super().__init__(detail or value)
+        self.code, self.value, self.detail = code, value, detail or value
 
 
 class _Fetcher:
@@ -323,14 +327,17 @@ class _Fetcher:
             )
         try:
             got = self.resolver(url)
-        except Exception as exc:  # noqa: BLE001 - any resolver failure means "could not fetch"
-            raise _Unresolved(purpose_code, f"{url}: {type(exc).__name__}: {exc}"[:300]) from exc
+        except Exception as exc:
+            # Whatever the caller's resolver raises (timeouts, HTTP, DNS...) only means
+            # "could not fetch": it must never turn into a crash of the verification.
+            detail = f"{url}: {type(exc).__name__}: {exc}"[:300]
+            raise _Unresolved(purpose_code, url, detail) from exc
         if got is None:
-            raise _Unresolved(purpose_code, f"{url}: not found")
+            raise _Unresolved(purpose_code, url, f"{url}: not found")
         if isinstance(got, (str, bytes)):
             got = self._parse_body(url, got, purpose_code)
         elif not isinstance(got, Mapping) or _shape_problem(got):
-            raise _Unresolved(purpose_code, f"{url}: not a usable JSON object")
+            raise _Unresolved(purpose_code, url, f"{url}: not a usable JSON object")
         doc = dict(got)
         self.cache[url] = doc
         return doc
@@ -345,11 +352,11 @@ class _Fetcher:
             doc = _parsed_bodies.get(digest)
         if doc is None:
             try:
-                doc = parse_json_text(raw, limit=MAX_RESOLVED_BYTES)
+                doc = _parse_json_text(raw, limit=MAX_RESOLVED_BYTES)
             except _InputProblem as exc:
-                raise _Unresolved(purpose_code, f"{url}: {exc.code}") from exc
+                raise _Unresolved(purpose_code, url, f"{url}: {exc.code}") from exc
             if not isinstance(doc, Mapping):
-                raise _Unresolved(purpose_code, f"{url}: not a JSON object")
+                raise _Unresolved(purpose_code, url, f"{url}: not a JSON object")
             with _verified_lock:
                 _parsed_bodies[digest] = doc
         self.digests[url] = digest
@@ -364,16 +371,17 @@ def _resolve_key(vm: str, fetcher: _Fetcher) -> tuple[Ed25519PublicKey, str]:
         try:
             return keys.find_verification_method(keys.resolve_did_key(vm), vm)
         except KeyFormatError as exc:
-            raise _Failed("issuer_key_unsupported", exc.detail) from exc
+            raise _Failed("issuer_key_unsupported", vm[:200], exc.detail) from exc
     if vm.startswith("did:web:"):
         did = vm.split("#", 1)[0]
         try:
             url = keys.did_web_to_url(did)
         except KeyFormatError as exc:
-            raise _Failed("issuer_key_unsupported", exc.detail) from exc
+            raise _Failed("issuer_key_unsupported", vm[:200], exc.detail) from exc
         doc = fetcher.fetch(url, "issuer_key_unreachable")
         if doc.get("id") != did:
-            raise _Failed("issuer_key_not_found", f"DID document at {url} is for {doc.get('id')}")
+            detail = f"DID document at {url} is for {doc.get('id')!r:.100}"
+            raise _Failed("issuer_key_not_found", vm[:200], detail)
     elif vm.startswith("https://"):
         # An https verification method (as the 1EdTech examples use): the issuer's
         # controller document at that URL lists the key. Plain http is refused: anyone on
@@ -385,7 +393,7 @@ def _resolve_key(vm: str, fetcher: _Fetcher) -> tuple[Ed25519PublicKey, str]:
     try:
         return keys.find_verification_method(doc, vm)
     except KeyFormatError as exc:
-        raise _Failed("issuer_key_not_found", exc.detail) from exc
+        raise _Failed("issuer_key_not_found", vm[:200], exc.detail) from exc
 
 
 def _issuer_id(credential: Mapping[str, Any]) -> str | None:
@@ -410,11 +418,9 @@ def _verify_proofs(
     raw = credential.get("proof")
     if raw is None:
         miss = _check("proof", Outcome.FAILED, "proof_missing")
-        skip = _check("integrity", Outcome.UNKNOWN, "integrity_not_checked", "no signature")
+        skip = _check("integrity", Outcome.UNKNOWN, "integrity_no_proof")
         return _ProofOutcome(
-            miss,
-            skip,
-            _check("issuer_key", Outcome.UNKNOWN, "integrity_not_checked", "no signature"),
+            miss, skip, _check("issuer_key", Outcome.UNKNOWN, "issuer_key_no_proof")
         )
     candidates = [p for p in (raw if isinstance(raw, list) else [raw]) if isinstance(p, Mapping)]
     supported = [
@@ -429,11 +435,11 @@ def _verify_proofs(
             else str(p.get("type"))
             for p in candidates
         )
-        unk = _check("proof", Outcome.UNKNOWN, "proof_unsupported", desc[:200] or "none")
+        unk = _check("proof", Outcome.UNKNOWN, "proof_unsupported", value=desc[:200] or "-")
         return _ProofOutcome(
             unk,
-            _check("integrity", Outcome.UNKNOWN, "integrity_not_checked", "unsupported proof"),
-            _check("issuer_key", Outcome.UNKNOWN, "integrity_not_checked", "unsupported proof"),
+            _check("integrity", Outcome.UNKNOWN, "integrity_no_proof"),
+            _check("issuer_key", Outcome.UNKNOWN, "issuer_key_no_proof"),
         )
     issuer = _issuer_id(credential)
     best: _ProofOutcome | None = None
@@ -461,10 +467,10 @@ def _verify_one(
     try:
         proofs.check_proof_shape(proof)
     except ProofError as exc:
-        failed = _check("proof", Outcome.FAILED, exc.code, exc.detail)
+        failed = _check("proof", Outcome.FAILED, exc.code, exc.detail, exc.value)
         na = _check("integrity", Outcome.UNKNOWN, "check_skipped")
         return _ProofOutcome(failed, na, _check("issuer_key", Outcome.UNKNOWN, "check_skipped"))
-    proof_ok = _check("proof", Outcome.PASSED, "proof_ok", label)
+    proof_ok = _check("proof", Outcome.PASSED, "proof_ok", value=label)
     assert isinstance(vm, str)
     # Issuer binding first: who controls the key?
     public_key: Ed25519PublicKey | None = None
@@ -476,30 +482,25 @@ def _verify_one(
                 Outcome.FAILED,
                 "issuer_key_mismatch",
                 f"key controller {controller}, issuer {issuer}",
+                f"{controller} ≠ {issuer}"[:300],
             )
         else:
-            key_check = _check("issuer_key", Outcome.PASSED, "issuer_key_ok", issuer)
+            key_check = _check("issuer_key", Outcome.PASSED, "issuer_key_ok", value=issuer)
     except _Failed as exc:
-        key_check = _check("issuer_key", Outcome.FAILED, exc.code, exc.detail)
+        key_check = _check("issuer_key", Outcome.FAILED, exc.code, exc.detail, exc.value)
     except _Unresolved as exc:
-        key_check = _check("issuer_key", Outcome.UNKNOWN, exc.code, exc.detail)
+        key_check = _check("issuer_key", Outcome.UNKNOWN, exc.code, exc.detail, exc.value)
     if public_key is None:
-        integrity = _check(
-            "integrity", Outcome.UNKNOWN, "integrity_not_checked", "the signing key is unavailable"
-        )
+        integrity = _check("integrity", Outcome.UNKNOWN, "integrity_no_key")
         return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
     if suite == proofs.RDFC and not jsonld_ok:
-        integrity = _check(
-            "integrity", Outcome.UNKNOWN, "integrity_not_checked", "the JSON-LD check failed"
-        )
+        integrity = _check("integrity", Outcome.UNKNOWN, "integrity_jsonld_failed")
         return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
     try:
         proofs.verify_proof(credential, proof, public_key)
         integrity = _check("integrity", Outcome.PASSED, "integrity_ok")
-    except ProofError as exc:
-        integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail)
-    except CredentialError as exc:
-        integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail)
+    except CredentialError as exc:  # ProofError, or JSON-LD errors while canonicalizing
+        integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail, exc.value)
     return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
 
 
@@ -521,22 +522,22 @@ def _date_checks(credential: Mapping[str, Any], now: datetime) -> tuple[Check, C
     end = credential.get("validUntil", credential.get("expirationDate"))
     try:
         if start is None:
-            c_from = _check("valid_from", Outcome.NOT_APPLICABLE, "valid_from_ok", "(not stated)")
+            c_from = _check("valid_from", Outcome.NOT_APPLICABLE, "valid_from_none")
         elif _parse_datetime(start) > now:
-            c_from = _check("valid_from", Outcome.FAILED, "not_yet_valid", start)
+            c_from = _check("valid_from", Outcome.FAILED, "not_yet_valid", value=start)
         else:
-            c_from = _check("valid_from", Outcome.PASSED, "valid_from_ok", start)
+            c_from = _check("valid_from", Outcome.PASSED, "valid_from_ok", value=start)
     except ValueError as exc:
-        c_from = _check("valid_from", Outcome.FAILED, "date_invalid", str(exc))
+        c_from = _check("valid_from", Outcome.FAILED, "date_invalid", str(exc), f"{start!r:.60}")
     try:
         if end is None:
             c_until = _check("valid_until", Outcome.PASSED, "no_expiry")
         elif _parse_datetime(end) < now:
-            c_until = _check("valid_until", Outcome.FAILED, "expired", end)
+            c_until = _check("valid_until", Outcome.FAILED, "expired", value=end)
         else:
-            c_until = _check("valid_until", Outcome.PASSED, "valid_until_ok", end)
+            c_until = _check("valid_until", Outcome.PASSED, "valid_until_ok", value=end)
     except ValueError as exc:
-        c_until = _check("valid_until", Outcome.FAILED, "date_invalid", str(exc))
+        c_until = _check("valid_until", Outcome.FAILED, "date_invalid", str(exc), f"{end!r:.60}")
     return c_from, c_until
 
 
@@ -560,11 +561,13 @@ def _status_check(
             if e.get("type") != "BitstringStatusListEntry" and e.get("statusPurpose") is None
         ]
         if other and purpose == "revocation":
-            return _check(purpose, Outcome.UNKNOWN, "status_unsupported", str(other[0].get("type")))
+            kind = f"{other[0].get('type')}"[:100]
+            return _check(purpose, Outcome.UNKNOWN, "status_unsupported", value=kind)
         return _check(purpose, Outcome.NOT_APPLICABLE, "status_none", purpose=purpose)
     for entry in relevant:
         if entry.get("type") != "BitstringStatusListEntry":
-            return _check(purpose, Outcome.UNKNOWN, "status_unsupported", str(entry.get("type")))
+            kind = f"{entry.get('type')}"[:100]
+            return _check(purpose, Outcome.UNKNOWN, "status_unsupported", value=kind)
         url = entry.get("statusListCredential")
         if not isinstance(url, str):
             return _check(purpose, Outcome.FAILED, "status_list_invalid", "no statusListCredential")
@@ -573,7 +576,7 @@ def _status_check(
         try:
             list_vc = fetcher.fetch(url, "status_unreachable")
         except _Unresolved as exc:
-            return _check(purpose, Outcome.UNKNOWN, "status_unreachable", exc.detail)
+            return _check(purpose, Outcome.UNKNOWN, "status_unreachable", exc.detail, exc.value)
         problem = _status_list_problem(url, list_vc, credential, fetcher, now, depth)
         if problem:
             return _check(purpose, Outcome.UNKNOWN, "status_list_invalid", problem)
@@ -673,7 +676,8 @@ def _summary(credential: Mapping[str, Any], suite: str | None, vm: str | None) -
     achievement = subject.get("achievement")
     achievement = achievement if isinstance(achievement, Mapping) else {}
     skills = []
-    for a in achievement.get("alignment") or []:
+    alignments = achievement.get("alignment")
+    for a in alignments if isinstance(alignments, list) else [alignments]:
         if isinstance(a, Mapping) and _text(a.get("targetName")):
             skills.append(
                 Skill(
@@ -683,7 +687,7 @@ def _summary(credential: Mapping[str, Any], suite: str | None, vm: str | None) -
                     _text(a.get("targetFramework")),
                 )
             )
-    ids = subject.get("identifier") or []
+    ids = subject.get("identifier")
     criteria = achievement.get("criteria")
     return Summary(
         credential_id=_text(credential.get("id")),
@@ -712,15 +716,27 @@ def _summary(credential: Mapping[str, Any], suite: str | None, vm: str | None) -
 
 
 def _structure_problem(credential: Mapping[str, Any]) -> str | None:
+    """The message code of the first missing VC DM 2.0 essential, or None."""
     if "@context" not in credential:
-        return "no @context"
+        return "shape_no_context"
     if "VerifiableCredential" not in credential_types(credential):
-        return "type does not include VerifiableCredential"
+        return "shape_no_vc_type"
     if _issuer_id(credential) is None:
-        return "no issuer id"
+        return "shape_no_issuer"
     if not credential.get("credentialSubject"):
-        return "no credentialSubject"
+        return "shape_no_subject"
     return None
+
+
+_CONSEQUENCE_CODES = frozenset(
+    {
+        "check_skipped",
+        "integrity_no_key",
+        "integrity_jsonld_failed",
+        "integrity_no_proof",
+        "issuer_key_no_proof",
+    }
+)
 
 
 def _finish(
@@ -739,15 +755,16 @@ def _finish(
     failed = [c for c in checks if c.outcome is Outcome.FAILED]
     unknown = [c for c in checks if c.outcome is Outcome.UNKNOWN]
     if failed:
-        verdict, code, detail = Verdict.INVALID, "verdict_invalid", failed[0].message_en
-        zh_detail = failed[0].message_zh
+        verdict, code, first = Verdict.INVALID, "verdict_invalid", failed[0]
     elif unknown:
-        verdict, code = Verdict.UNVERIFIED, "verdict_unverified"
-        detail, zh_detail = unknown[0].message_en, unknown[0].message_zh
+        # Name the cause (e.g. "the issuer's keys could not be fetched"), not a consequence
+        # ("the content could not be checked").
+        causes = [c for c in unknown if c.code not in _CONSEQUENCE_CODES] or unknown
+        verdict, code, first = Verdict.UNVERIFIED, "verdict_unverified", causes[0]
     else:
-        verdict, code, detail, zh_detail = Verdict.VALID, "verdict_valid", "", ""
-    en, _ = render(code, detail)
-    _, zh = render(code, zh_detail)
+        verdict, code, first = Verdict.VALID, "verdict_valid", None
+    en, _ = render(code, first.message_en if first else "")
+    _, zh = render(code, first.message_zh if first else "")
     return VerificationResult(verdict, tuple(checks), summary, credential, en, zh)
 
 
@@ -780,7 +797,7 @@ def verify_credential(
     checks.append(_check("parsed", Outcome.PASSED, "parsed"))
     problem = _structure_problem(credential)
     if problem:
-        checks.append(_check("structure", Outcome.FAILED, "shape_invalid", problem))
+        checks.append(_check("structure", Outcome.FAILED, problem))
         return _finish(checks, None, credential)
     checks.append(_check("structure", Outcome.PASSED, "shape_ok"))
 
@@ -793,13 +810,16 @@ def verify_credential(
         checks.append(_check("jsonld", Outcome.PASSED, "jsonld_ok"))
     except CredentialError as exc:
         jsonld_ok = False
-        checks.append(_check("jsonld", Outcome.FAILED, exc.code, exc.detail[:300]))
+        checks.append(_check("jsonld", Outcome.FAILED, exc.code, exc.detail[:300], exc.value))
 
     if is_open_badge(credential):
         found = validate_open_badge(credential)
         if found:
-            detail = "; ".join(f"{p.path}: {p.message}" for p in found[:3])
-            checks.append(_check("schema", Outcome.FAILED, "schema_invalid", detail[:400]))
+            detail = "; ".join(f"{p.path}: {p.message}" for p in found[:5])
+            where = ", ".join(dict.fromkeys(p.path for p in found[:3]))
+            checks.append(
+                _check("schema", Outcome.FAILED, "schema_invalid", detail[:600], where[:200])
+            )
         else:
             checks.append(_check("schema", Outcome.PASSED, "schema_ok"))
     else:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+_HERE = Path(__file__).resolve().parent
 # The helper modules next to this file (vc_paths, vc_factories) must import under any pytest
 # import mode, including importlib mode, which does not put test folders on sys.path.
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.insert(0, _HERE)
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
 
-from vc_paths import SHARED_VC  # noqa: E402
+SHARED_VC = _HERE.parents[1].parent / "shared" / "vc"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -118,3 +118,19 @@ def test_two_credential_chunks_are_ambiguous() -> None:
     png = _raw_png(8, 8, _itxt(b"{}") + _itxt(b'{"b": 2}'))
     with pytest.raises(BakingError, match="more than one"):
         baking.unbake_png(png)
+
+
+def test_jpeg_cmyk_badge_is_converted_and_baked() -> None:
+    """A CMYK JPEG badge (a mode PNG cannot store) is converted and baked."""
+    buf = io.BytesIO()
+    Image.new("CMYK", (20, 20), (0, 128, 255, 0)).save(buf, "JPEG")
+    baked = baking.bake_png(buf.getvalue(), {"a": 1})
+    assert baked.startswith(baking.PNG_SIGNATURE)
+    assert json.loads(baking.unbake_png(baked)) == {"a": 1}
+
+
+def test_not_an_image_cannot_be_baked() -> None:
+    """Baking into bytes that are no image gives png_invalid."""
+    with pytest.raises(BakingError) as info:
+        baking.bake_png(b"%PDF-1.7 not an image", {"a": 1})
+    assert info.value.code == "png_invalid"

@@ -78,3 +78,66 @@ def test_bundled_schema_is_the_published_one() -> None:
     bundled = credential.SCHEMA_PATH.read_bytes()
     assert bundled == (OB_SPEC / "ob_v3p0_achievementcredential_schema_draft4.json").read_bytes()
     assert hashlib.sha256(bundled).hexdigest() == credential.SCHEMA_SHA256
+
+
+def test_every_optional_field_is_defined_and_schema_valid() -> None:
+    """With every optional builder field filled, the credential still passes safe-mode
+    expansion (every term defined by the contexts) and the OB schema."""
+    issuer = vc.IssuerProfile(
+        "did:web:t.example",
+        "Academy",
+        url="https://t.example",
+        email="office@t.example",
+        image_url="https://t.example/logo.png",
+        description="A training institution.",
+    )
+    ach = vc.AchievementSpec(
+        id="https://t.example/a/1",
+        name="Course",
+        description="d",
+        criteria_narrative="n",
+        achievement_type="Certificate",
+        image_url="https://t.example/a.png",
+        image_caption="badge",
+        alignments=[
+            vc.Alignment(
+                "Skill",
+                "https://t.example/s/1",
+                target_description="desc",
+                target_code="S1",
+                target_framework="F",
+                target_type="ceasn:Competency",
+            )
+        ],
+        level="3",
+        hours=12.5,
+        field_of_study="Automation",
+        human_code="PLC-101",
+        tags=["plc"],
+        creator=issuer,
+        in_language="zh-Hans",
+    )
+    cred = vc.build_achievement_credential(
+        credential_id="urn:uuid:all-fields",
+        issuer=issuer,
+        achievement=ach,
+        recipient_email="a@b.cn",
+        valid_from="2026-01-01T00:00:00Z",
+        valid_until="2027-01-01T00:00:00Z",
+        name="Credential name",
+        description="Credential description",
+        salt="fixed-salt",
+        subject_id="did:example:learner",
+        status_entries=[vc.status_entry(list_credential_url="https://t.example/s", index=1)],
+        evidence=[
+            vc.EvidenceItem(
+                "Lab", description="d", narrative="n", id="https://t.example/e/1",
+                genre="Lab", audience="Employers",
+            )
+        ],
+        awarded_date="2026-01-01T00:00:00Z",
+    )  # fmt: skip
+    jsonld.expand(cred)
+    assert vc.validate_open_badge(cred) == []
+    assert cred["credentialSubject"]["achievement"]["tag"] == ["plc", "level:3", "hours:12.5"]
+    assert cred["credentialStatus"]["statusPurpose"] == "revocation"  # one entry: an object

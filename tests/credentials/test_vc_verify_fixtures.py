@@ -61,7 +61,7 @@ EXPECTED: dict[str, tuple[str, dict[str, str]]] = {
     "simple-did-key-method.json": ("invalid", {"issuer_key": "issuer_key_mismatch"}),
     "simple-err-expired.json": ("invalid", {"valid_until": "expired"}),
     "simple-err-issued.json": ("invalid", {"valid_from": "not_yet_valid"}),
-    "simple-err-issuer.json": ("invalid", {"structure": "shape_invalid"}),
+    "simple-err-issuer.json": ("invalid", {"structure": "shape_no_issuer"}),
     "simple-err-type.json": ("invalid", {"jsonld": "jsonld_undefined_term"}),
     "simple-err-context.json": ("invalid", {"jsonld": "jsonld_undefined_term"}),
     "simple-err-proof-value.json": ("invalid", {"integrity": "proof_signature"}),
@@ -177,3 +177,11 @@ def test_summary_describes_issuer_subject_achievement() -> None:
     assert s.achievement_name and s.achievement_type == "Degree"
     assert [k.code for k in s.skills] == ["degree", "degree"]
     assert s.cryptosuite == "eddsa-rdfc-2022"
+
+
+def test_unverified_verdict_names_the_cause() -> None:
+    """Offline, the verdict explains that the issuer's keys could not be fetched (the cause),
+    in English and Chinese, rather than only that the content could not be checked."""
+    result = vc.verify_credential((OB_FIXTURES / "simple.json").read_bytes(), now=NOW)
+    assert "https://example.com/issuers/876543" in result.message_en
+    assert result.message_zh.startswith("无法完整验证") and "离线" in result.message_zh

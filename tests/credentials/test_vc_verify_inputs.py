@@ -210,3 +210,65 @@ def test_the_largest_1edtech_fixture_is_well_within_the_value_limit() -> None:
     assert verify._shape_problem(cred) is None
     padded = {"evidence": [cred] * 5}
     assert verify._shape_problem(padded) == "input_too_complex"
+
+
+@pytest.mark.parametrize(("suite", "rounds"), [(vc.JCS, 200), (vc.RDFC, 100)])
+def test_random_mutations_never_crash_and_are_never_valid(suite: str, rounds: int) -> None:
+    """Seeded random mutations of a signed credential (deleted keys, swapped value types,
+    odd strings, JSON-LD keywords, nested junk): the verifier always returns a result with
+    every check, and never "valid" - except, for eddsa-rdfc-2022, when the change leaves the
+    signed RDF graph identical (e.g. removing the issuer's name from one of its two copies),
+    which that cryptosuite by design cannot and need not see."""
+    import copy
+    import random
+
+    from vc_factories import NOW, Institution, issue
+
+    from credentials.vc import jsonld
+
+    inst = Institution()
+    inst.publish()
+    original = issue(inst, cryptosuite=suite)
+    junk = [None, True, 0, -1, 2**70, 1.5, "", "x" * 300, "\u202e\u0000", "\ud800", [], {},
+            [[[]]], {"@id": "_:b0"}, {"type": "Evil"}, "https://evil.example/", "_:b1",
+            {"@context": {"@vocab": "http://x/"}}, {"@value": 1, "@type": "x"},
+            {"@list": [1]}]  # fmt: skip
+    keywords = ["@id", "@type", "@value", "@list", "@graph", "@index", "@nest", "@json"]
+    rng = random.Random(20261126)
+
+    def containers(node, out):
+        if isinstance(node, dict):
+            out.append(node)
+            for v in node.values():
+                containers(v, out)
+        elif isinstance(node, list):
+            out.append(node)
+            for v in node:
+                containers(v, out)
+        return out
+
+    def unsigned(doc):
+        return {k: v for k, v in doc.items() if k != "proof"}
+
+    for _ in range(rounds):
+        cred = copy.deepcopy(original)
+        for _ in range(rng.randint(1, 3)):
+            target = rng.choice(containers(cred, []))
+            if isinstance(target, dict) and target:
+                key = rng.choice(list(target))
+                roll = rng.random()
+                if roll < 0.2:
+                    del target[key]
+                elif roll < 0.35:
+                    target[rng.choice(keywords)] = copy.deepcopy(rng.choice(junk))
+                else:
+                    target[key] = copy.deepcopy(rng.choice(junk))
+            elif isinstance(target, list) and target:
+                target[rng.randrange(len(target))] = copy.deepcopy(rng.choice(junk))
+        if cred == original:
+            continue
+        result = vc.verify_credential(cred, inst.resolver, now=NOW)
+        assert [c.name for c in result.checks] == list(vc.verify.CHECK_NAMES)
+        if result.verdict == "valid":
+            assert suite == vc.RDFC and cred["proof"] == original["proof"], cred
+            assert jsonld.canonize(unsigned(cred)) == jsonld.canonize(unsigned(original))
