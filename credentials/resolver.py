@@ -85,8 +85,7 @@ def local_document(url: str) -> tuple[bool, Any]:
         return False, None
     path = urlsplit(url).path
     if match := _STATUS_RE.search(path):
-        status_list = selectors.status_list_by_public_id(match["id"])
-        return True, status_list.document if status_list else None
+        return True, selectors.status_list_document(match["id"])
     if match := _DID_RE.search(path):
         return True, selectors.issuer_did_document(match["slug"])
     if match := _CREDENTIAL_RE.search(path):

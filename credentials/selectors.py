@@ -52,6 +52,17 @@ def status_list_by_public_id(public_id) -> StatusList | None:
     return StatusList.objects.filter(public_id=public_id).exclude(document="").first()
 
 
+def status_list_document(public_id) -> str | None:
+    """Just the signed list credential of a published status list (the verifier's hot path:
+    the 16 KB bitstring column is not read)."""
+    return (
+        StatusList.objects.filter(public_id=public_id)
+        .exclude(document="")
+        .values_list("document", flat=True)
+        .first()
+    )
+
+
 def issuer_did_web(issuer: Issuer) -> str | None:
     """The issuer's did:web DID on this site's current public host (None without one)."""
     host = conf.public_host()
