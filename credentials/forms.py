@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import conf
+from .models import IssuedCredential, StatusChange
 
 MAX_CSV_BYTES = 512 * 1024
 
@@ -93,8 +94,6 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, credential, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import IssuedCredential, StatusChange
-
         choices = []
         if credential.status != IssuedCredential.Status.REVOKED:
             choices.append((StatusChange.Action.REVOKE, _("Revoke (final)")))

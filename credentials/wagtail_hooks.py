@@ -1,6 +1,8 @@
 """Wagtail admin: credential templates as snippets, and the issued-credentials screen where
 institution staff revoke, suspend or reinstate with a reason."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -54,8 +56,8 @@ def issued_list(request):
     if query:
         condition = Q(holder__email__icontains=query) | Q(template__name_zh__icontains=query)
         condition |= Q(template__name_en__icontains=query)
-        if len(query) == 36:
-            condition |= Q(public_id=query) if _is_uuid(query) else Q()
+        if _is_uuid(query):
+            condition |= Q(public_id=query)
         credentials = credentials.filter(condition)
     page = Paginator(credentials, 50).get_page(request.GET.get("p"))
     return TemplateResponse(
@@ -64,8 +66,6 @@ def issued_list(request):
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:
