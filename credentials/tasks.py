@@ -11,6 +11,7 @@ from django.utils import translation
 
 from . import services
 from .models import BulkVerification
+from .verification import verify_reference
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ RESULT_COLUMNS = (
 
 
 def _row(reference: str) -> list[str]:
-    from .verification import verify_reference
-
     report = verify_reference(reference)
     summary = report.summary
     problems = [
@@ -75,10 +74,15 @@ def bulk_verify_task(job_id: int) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(RESULT_COLUMNS)
-    with translation.override(job.language):
-        for done, reference in enumerate(job.input_rows, start=1):
-            writer.writerow(_row(reference))
-            BulkVerification.objects.filter(pk=job_id).update(done=done)
+    try:
+        with translation.override(job.language):
+            for done, reference in enumerate(job.input_rows, start=1):
+                writer.writerow(_row(reference))
+                BulkVerification.objects.filter(pk=job_id).update(done=done)
+    except BaseException:
+        # Whatever stopped the job (a time limit, a lost database), the page must stop waiting.
+        BulkVerification.objects.filter(pk=job_id).update(state=BulkVerification.State.FAILED)
+        raise
     BulkVerification.objects.filter(pk=job_id).update(
         state=BulkVerification.State.DONE, result_csv=out.getvalue()
     )

@@ -18,7 +18,9 @@
         count.textContent = job.done + " / " + job.total;
         if (job.state === "done") {
           result.hidden = false;
-        } else if (job.state !== "failed" && polls < 900) {
+        } else if (job.state === "failed") {
+          document.getElementById("bulk-failed").hidden = false;
+        } else if (polls < 900) {
           window.setTimeout(poll, 2000);
         }
       })

@@ -87,3 +87,21 @@ def test_huge_csv_is_cut_off_with_a_message(client):
     assert response.status_code == 400
     assert "too large" in response.content.decode()
     assert not BulkVerification.objects.exists()
+
+
+def test_a_job_that_crashes_is_marked_failed(client, monkeypatch):
+    """The progress page stops waiting and says so when the job dies."""
+    from credentials import tasks
+
+    def crash(reference):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(tasks, "_row", crash)
+    job = BulkVerification.objects.create(input_rows=["x"], total=1)
+    with pytest.raises(RuntimeError):
+        tasks.bulk_verify_task(job.pk)
+    job.refresh_from_db()
+    assert job.state == "failed"
+    page = client.get(f"/en/credentials/verify/bulk/{job.public_id}/").content.decode()
+    assert "stopped before the end" in page
+    assert 'id="bulk-failed" class="message error" hidden' not in page
