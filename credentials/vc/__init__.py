@@ -25,9 +25,10 @@ Baking
     ``bake_png(png_bytes, credential) -> bytes``; ``unbake_png(png_bytes) -> str``.
 
 Verification
-    ``verify_credential(data, resolver=None, now=None) -> VerificationResult`` where
-    ``data`` is a dict, JSON text/bytes or a baked PNG and ``resolver(url)`` returns the JSON
-    (dict/str/bytes) of a DID document, controller document or status list credential.
+    ``verify_credential(data, resolver=None, now=None, email=None) -> VerificationResult``
+    where ``data`` is a dict, JSON text/bytes or a baked PNG and ``resolver(url)`` returns
+    the JSON (dict/str/bytes) of a DID document, controller document or status list
+    credential. See docs/credentials/core-api.md.
 """
 
 from .baking import bake_png, unbake_png

@@ -613,7 +613,7 @@ def _status_list_problem(
             c_from, c_until = _date_checks(list_vc, now)
             late = [c for c in (c_from, c_until) if c.outcome is Outcome.FAILED]
             return f"{late[0].name}: {late[0].message_en}" if late else None
-    sub = verify_credential(list_vc, resolver=fetcher.resolver, now=now, _depth=depth + 1)
+    sub = _verify(list_vc, fetcher.resolver, now, None, depth=depth + 1)
     bad = [
         c
         for c in sub.checks
@@ -774,7 +774,6 @@ def verify_credential(
     *,
     now: datetime | None = None,
     email: str | None = None,
-    _depth: int = 0,
 ) -> VerificationResult:
     """Verify a credential given as a dict, JSON text/bytes or a baked PNG.
 
@@ -788,6 +787,14 @@ def verify_credential(
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
+    return _verify(data, resolver, now, email, depth=0)
+
+
+def _verify(
+    data: Any, resolver: Resolver | None, now: datetime, email: str | None, depth: int
+) -> VerificationResult:
+    """The verification itself; ``depth`` 1 is a status list credential being checked for
+    a credential (no status or recipient checks of its own)."""
     checks: list[Check] = []
     try:
         credential = _load_input(data)
@@ -829,13 +836,13 @@ def verify_credential(
     outcome = _verify_proofs(credential, fetcher, jsonld_ok)
     checks.extend([outcome.proof, outcome.integrity, outcome.issuer_key])
     checks.extend(_date_checks(credential, now))
-    if _depth == 0:
+    if depth == 0:
         for purpose in ("revocation", "suspension"):
-            checks.append(_status_check(purpose, credential, fetcher, now, _depth))
-    if email is not None and _depth == 0:
+            checks.append(_status_check(purpose, credential, fetcher, now, depth))
+    if email is not None and depth == 0:
         if matches_email(credential, email):
             checks.append(_check("recipient", Outcome.PASSED, "recipient_match"))
         else:
             checks.append(_check("recipient", Outcome.FAILED, "recipient_mismatch"))
     summary = _summary(credential, outcome.suite, outcome.vm)
-    return _finish(checks, summary, credential, all_checks=_depth == 0)
+    return _finish(checks, summary, credential, all_checks=depth == 0)
