@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from credentials.api import api as credentials_api
+
 from . import views
 
 urlpatterns = [
@@ -16,6 +18,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("credentials.urls_public")),
+    path("api/v1/", credentials_api.urls),
 ]
 
 if settings.DEBUG:
@@ -25,6 +29,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("credentials/", include("credentials.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "courses",
     "labs",
     "credentials",
+    "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -210,5 +211,15 @@ LOGGING = {
 SITE_NAME = _("OT/IT Academy")
 
 # Demo content: each app's idempotent loader, in dependency order (`manage.py load_demo`).
-DEMO_LOADERS = ["lms.demo.load"]
+DEMO_LOADERS = ["lms.demo.load", "credentials.demo.load"]
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=False)
+
+# Credentials (Open Badges 3.0). The issuers' Ed25519 private keys are stored encrypted with
+# a key derived from this secret: set it in production and never change it without
+# re-encrypting (dev and test settings have their own throw-away value).
+CREDENTIALS_KEY_SECRET = env("CREDENTIALS_KEY_SECRET", default="")
+CREDENTIALS_FETCH_TIMEOUT = env.float("CREDENTIALS_FETCH_TIMEOUT", default=3.0)
+CREDENTIALS_FETCH_MAX_BYTES = env.int("CREDENTIALS_FETCH_MAX_BYTES", default=1024 * 1024)
+CREDENTIALS_VERIFY_RATE = env("CREDENTIALS_VERIFY_RATE", default="30/m")
+CREDENTIALS_BULK_MAX_ROWS = env.int("CREDENTIALS_BULK_MAX_ROWS", default=500)
+CREDENTIALS_PDF_FONT = env("CREDENTIALS_PDF_FONT", default="")

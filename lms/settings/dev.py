@@ -12,3 +12,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+CREDENTIALS_KEY_SECRET = env(
+    "CREDENTIALS_KEY_SECRET", default="dev-and-test-only-credentials-key-secret"
+)

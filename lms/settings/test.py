@@ -19,3 +19,6 @@ WHITENOISE_AUTOREFRESH = True
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+CREDENTIALS_KEY_SECRET = env(
+    "CREDENTIALS_KEY_SECRET", default="dev-and-test-only-credentials-key-secret"
+)
