@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "academy.example.com",
     "DATABASE_URL": "sqlite:////tmp/otit-deploy-check.sqlite3",
     "SITE_URL": "https://academy.example.com",
+    "CREDENTIALS_KEY_SECRET": "k" * 48,
 }
 
 
