@@ -31,7 +31,10 @@ def make_site_home() -> tuple[HomePage, HomePage]:
     """A bilingual home page as the default site's root (zh-hans source, en translation)."""
     zh, _ = Locale.objects.get_or_create(language_code="zh-hans")
     en, _ = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
+    # A transactional test before this one may have flushed Wagtail's migrated root page.
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=zh)
+    )
     Page.objects.filter(depth=2).delete()
     home_zh = root.add_child(
         instance=HomePage(title="首页", slug="home", locale=zh, hero_title="测试首页标题")
