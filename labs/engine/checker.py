@@ -215,6 +215,7 @@ class Checker:
         self.limits = limits
         self.diagnostics: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
+        self.not_constant: set[int] = set()
         self.ann = Annotations()
         self.types: dict[str, object] = dict(T.ELEMENTARY)
         self.type_decls: dict[str, n.TypeDecl] = {}
@@ -459,9 +460,14 @@ class Checker:
         key = id(expr)
         if key in self.ann.consts:
             return self.ann.consts[key]
+        if key in self.not_constant:
+            return None
         value = self._fold(expr)
         if value is not None:
             self.ann.consts[key] = value
+        elif isinstance(expr, (n.Binary, n.Unary)):
+            # Names are not memoised: a CONSTANT's value is known only once declared.
+            self.not_constant.add(key)
         return value
 
     def _fold(self, expr):

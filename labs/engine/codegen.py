@@ -114,6 +114,18 @@ def _walk(node):
                 stack.append(value)
 
 
+def _children(item):
+    for name in item.__slots__:
+        value = getattr(item, name)
+        if isinstance(value, (tuple, list)) or hasattr(value, "__slots__"):
+            yield value
+
+
+# Analyses that walk a statement's subtree (value ranges, FOR planning) are skipped for
+# subtrees bigger than this, so that compile time stays linear on absurd programs.
+ANALYSIS_NODES = 600
+
+
 class CodeGen:
     """Generate the Python module source for a checked program."""
 
@@ -130,6 +142,7 @@ class CodeGen:
         self.known: dict = {}  # Symbol -> (low, high) of a FOR variable inside its loop
         self.facts: dict = {}  # Symbol -> (low, high) it holds here (see _range_of)
         self.uses_now = False
+        self.sizes: dict = {}  # id(node) -> number of nodes in its subtree
 
     # ------------------------------------------------------------ plumbing
     def new_tmp(self, prefix: str = "_t") -> str:
@@ -559,8 +572,40 @@ class CodeGen:
                         spoil(target)
         return changes
 
+    def size(self, node) -> int:
+        """Nodes in the subtree of ``node`` (memoised, computed without recursion)."""
+        key = id(node)
+        if key in self.sizes:
+            return self.sizes[key]
+        stack = [(node, False)]
+        while stack:
+            item, done = stack.pop()
+            if id(item) in self.sizes:
+                continue
+            if isinstance(item, (n.Span, str)) or not (
+                isinstance(item, (tuple, list)) or hasattr(item, "__slots__")
+            ):
+                self.sizes[id(item)] = 0
+                continue
+            kids = list(item) if isinstance(item, (tuple, list)) else list(_children(item))
+            if done:
+                own = 0 if isinstance(item, (tuple, list)) else 1
+                self.sizes[id(item)] = own + sum(self.sizes[id(k)] for k in kids)
+            else:
+                stack.append((item, True))
+                stack.extend((k, False) for k in kids)
+        return self.sizes[key]
+
     def statement(self, stmt, indent: int) -> None:
         """Emit one statement, keeping the value-range facts up to date."""
+        if isinstance(stmt, (n.If, n.Case, n.For, n.While, n.Repeat)) and (
+            self.size(stmt) > ANALYSIS_NODES
+        ):
+            # Too big to analyse cheaply: assume nothing inside or after it.
+            self.facts = {}
+            self._statement_code(stmt, indent)
+            self.facts = {}
+            return
         if isinstance(stmt, (n.If, n.Case, n.For, n.While, n.Repeat)):
             loop_known = dict(self.known)
             if isinstance(stmt, n.For):
@@ -753,7 +798,9 @@ class CodeGen:
             self.emit(indent, f"{step} = {self.expr(stmt.step)}")
             cond = f"({step} > 0 and {var} <= {end}) or ({step} < 0 and {var} >= {end})"
             cond += f" or ({step} == 0)"
-        if any(isinstance(x, n.Continue) for x in _walk(stmt.body)):
+        if self.size(stmt.body) > ANALYSIS_NODES or any(
+            isinstance(x, n.Continue) for x in _walk(stmt.body)
+        ):
             # The increment goes first in the loop so that CONTINUE does not skip it.
             flag = self.new_tmp("_f")
             self.emit(indent, f"{flag} = False")
@@ -783,6 +830,8 @@ class CodeGen:
             if not isinstance(value, int) or isinstance(value, bool):
                 return None
         if step == 0 or not isinstance(sym, Symbol) or sym.storage == "global":
+            return None
+        if self.size(stmt.body) > ANALYSIS_NODES:
             return None
         _counts, assigned, _timed = self.analyze(stmt.body)
         if sym in assigned:

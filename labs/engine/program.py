@@ -32,7 +32,7 @@ class Limits:
     max_array_elements: int = 65_536
     max_total_cells: int = 1_000_000
     max_string_length: int = 1024
-    max_source_chars: int = 200_000
+    max_source_chars: int = 100_000
 
 
 @dataclass(frozen=True)
