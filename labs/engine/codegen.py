@@ -143,6 +143,7 @@ class CodeGen:
         self.facts: dict = {}  # Symbol -> (low, high) it holds here (see _range_of)
         self.uses_now = False
         self.sizes: dict = {}  # id(node) -> number of nodes in its subtree
+        self.heaviest_loop = 1  # nodes in the biggest loop body (sets the watchdog chunk)
 
     # ------------------------------------------------------------ plumbing
     def new_tmp(self, prefix: str = "_t") -> str:
@@ -474,7 +475,7 @@ class CodeGen:
         if any(p.has_loops for p in self.ck.pous.values()):
             # The rest of the budget and the wall-clock start are set by h_wd the first
             # time this scan's first chunk runs out (it sees a new clock value).
-            self.emit(1, f"C.wd = {min(4096, limits.max_loop_iterations)}")
+            self.emit(1, f"C.wd = {min(self.watchdog_chunk, limits.max_loop_iterations)}")
         instances = self.ck.instances
         single = (
             len(instances) == 1
@@ -508,6 +509,12 @@ class CodeGen:
             self.statement(stmt, indent)
         if len(self.out) == start:
             self.emit(indent, "pass")
+
+    @property
+    def watchdog_chunk(self) -> int:
+        """Iterations between two wall-clock checks: fewer when loop bodies are big, so
+        that the wall-time watchdog reacts within a few milliseconds."""
+        return max(16, min(4096, 80_000 // self.heaviest_loop))
 
     def watchdog(self, indent: int, line: int) -> None:
         """Charge one loop iteration to the watchdog."""
@@ -598,6 +605,8 @@ class CodeGen:
 
     def statement(self, stmt, indent: int) -> None:
         """Emit one statement, keeping the value-range facts up to date."""
+        if isinstance(stmt, (n.For, n.While, n.Repeat)):
+            self.heaviest_loop = max(self.heaviest_loop, self.size(stmt.body))
         if isinstance(stmt, (n.If, n.Case, n.For, n.While, n.Repeat)) and (
             self.size(stmt) > ANALYSIS_NODES
         ):
@@ -863,9 +872,15 @@ class CodeGen:
         first, last, step, count, low, high = plan
         after = first + count * step
         stop = last + (1 if step > 0 else -1)
-        self.emit(indent, "C.wd -= " + str(count))
-        self.emit(indent, f"if C.wd < 0: h_wd({stmt.span.line})")
+        # Charging all iterations up front is exact for the iteration budget; it is only
+        # done for cheap loops so that the wall-clock check still runs inside heavy ones.
+        bulk = count * max(1, self.size(stmt.body)) <= 20_000
+        if bulk:
+            self.emit(indent, "C.wd -= " + str(count))
+            self.emit(indent, f"if C.wd < 0: h_wd({stmt.span.line})")
         self.emit(indent, f"for {var} in h_iter({first}, {stop}, {step}):")
+        if not bulk:
+            self.watchdog(indent + 1, stmt.span.line)
         if count:
             self.known[sym] = (low, high)
         self.block(stmt.body, indent + 1)

@@ -142,6 +142,7 @@ class Program:
         self.python_source = python_source
         self.code = code
         self.warnings: list = list(checker.warnings)
+        self.watchdog_chunk = generator.watchdog_chunk
         self.has_loops = any(p.has_loops for p in checker.pous.values())
         self.classes = {
             name: _slots_class(name, slots) for name, slots in generator.classes.items()

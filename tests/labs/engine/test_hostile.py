@@ -149,14 +149,22 @@ def test_runaway_loops_fault_cleanly(body):
     assert rt.fault.line == 2
 
 
-def test_wall_clock_watchdog_stops_a_slow_scan():
+HEAVY_BODY = "s := CONCAT(LEFT(s, 1000), 'abc'); i := i + 1; " * 40
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "WHILE TRUE DO s := CONCAT(LEFT(s, 1000), 'abc'); i := i + 1; END_WHILE;",
+        f"FOR j := 1 TO 30000 DO {HEAVY_BODY} END_FOR;",
+        f"FOR j := 1 TO 30000 DO FOR k := 1 TO 2 DO {HEAVY_BODY} END_FOR; END_FOR;",
+    ],
+)
+def test_wall_clock_watchdog_stops_a_slow_scan(loop):
     """A scan that takes longer than watchdog_ms of wall time faults even under the
-    iteration budget."""
-    source = """PROGRAM P VAR s : STRING[1024]; i : DINT; END_VAR
-WHILE TRUE DO
-  s := CONCAT(LEFT(s, 1000), 'abc');
-  i := i + 1;
-END_WHILE;
+    iteration budget, also inside counted loops with heavy bodies."""
+    source = f"""PROGRAM P VAR s : STRING[1024]; i : DINT; j, k : INT; END_VAR
+{loop}
 END_PROGRAM"""
     limits = Limits(max_loop_iterations=10**9, watchdog_ms=30)
     rt = Runtime(compile_program(source, limits=limits))
