@@ -297,6 +297,10 @@ class CodeGen:
         self.emit(0, f"def {prefix}{info.name}(s):")
         self.pou = info
         self.func_return = None
+        if info.kind == "FUNCTION_BLOCK":
+            # Calls count like loop iterations: nested calls without loops are bounded too.
+            self.watchdog(1, info.node.span.line)
+            self.heaviest_loop = max(self.heaviest_loop, self.weight(info.node.body))
         self.body_with_cache(info, 1)
         self.pou = None
 
@@ -396,6 +400,8 @@ class CodeGen:
         """A FUNCTION as a Python function of its inputs returning its value."""
         params = ", ".join(s.attr for s in info.inputs + info.inouts)
         self.emit(0, f"def f_{info.name}({params}):")
+        self.watchdog(1, info.node.span.line)
+        self.heaviest_loop = max(self.heaviest_loop, self.weight(info.node.body))
         self.pou = info
         self.facts = {}
         ret = info.symbols[info.name]
@@ -472,7 +478,9 @@ class CodeGen:
 
     def _cycle_body(self, copy_in: list[str], copy_out: list[str]) -> None:
         limits = self.ck.limits
-        if any(p.has_loops for p in self.ck.pous.values()):
+        if any(
+            p.has_loops or p.kind in ("FUNCTION", "FUNCTION_BLOCK") for p in self.ck.pous.values()
+        ):
             # The rest of the budget and the wall-clock start are set by h_wd the first
             # time this scan's first chunk runs out (it sees a new clock value).
             self.emit(1, f"C.wd = {min(self.watchdog_chunk, limits.max_loop_iterations)}")
@@ -603,10 +611,24 @@ class CodeGen:
                 stack.extend((k, False) for k in kids)
         return self.sizes[key]
 
+    def weight(self, node) -> int:
+        """Rough cost of running ``node`` once: its nodes plus those of the user FBs and
+        FUNCTIONs it calls, transitively (no recursion is allowed, so this ends)."""
+        key = ("w", id(node))
+        if key in self.sizes:
+            return self.sizes[key]
+        total = self.size(node)
+        for item in _walk(node):
+            call = self.ann.calls.get(id(item)) if isinstance(item, n.Call) else None
+            if call is not None and call.kind in ("fb", "func") and not call.target.std:
+                total += self.weight(call.target.node.body)
+        self.sizes[key] = min(total, 10**9)
+        return self.sizes[key]
+
     def statement(self, stmt, indent: int) -> None:
         """Emit one statement, keeping the value-range facts up to date."""
         if isinstance(stmt, (n.For, n.While, n.Repeat)):
-            self.heaviest_loop = max(self.heaviest_loop, self.size(stmt.body))
+            self.heaviest_loop = max(self.heaviest_loop, self.weight(stmt.body))
         if isinstance(stmt, (n.If, n.Case, n.For, n.While, n.Repeat)) and (
             self.size(stmt) > ANALYSIS_NODES
         ):
@@ -874,7 +896,7 @@ class CodeGen:
         stop = last + (1 if step > 0 else -1)
         # Charging all iterations up front is exact for the iteration budget; it is only
         # done for cheap loops so that the wall-clock check still runs inside heavy ones.
-        bulk = count * max(1, self.size(stmt.body)) <= 20_000
+        bulk = count * max(1, self.weight(stmt.body)) <= 20_000
         if bulk:
             self.emit(indent, "C.wd -= " + str(count))
             self.emit(indent, f"if C.wd < 0: h_wd({stmt.span.line})")

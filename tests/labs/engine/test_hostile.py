@@ -142,7 +142,8 @@ def test_oversized_source_is_rejected():
 def test_runaway_loops_fault_cleanly(body):
     """Endless or enormous loops stop the PLC with a watchdog FAULT on their line."""
     source = f"PROGRAM P VAR a, b : INT; c : DINT; s : STRING; END_VAR\n{body}\nEND_PROGRAM"
-    rt = Runtime(compile_program(source, limits=Limits(max_loop_iterations=20_000)))
+    limits = Limits(max_loop_iterations=20_000, watchdog_ms=60_000)
+    rt = Runtime(compile_program(source, limits=limits))
     rt.scan()
     assert rt.status == "FAULT"
     assert rt.fault.code == "F_WATCHDOG"
@@ -171,6 +172,22 @@ END_PROGRAM"""
     rt.scan()
     assert rt.status == "FAULT"
     assert rt.fault.code == "F_WATCHDOG_TIME"
+
+
+def test_exponential_nested_calls_without_loops_are_stopped():
+    """Blocks calling blocks a thousand times each (no loop anywhere) would run for hours;
+    every call counts for the watchdog, so the scan faults in bounded time."""
+    leaf = "a := a + 1; " * 300
+    source = (
+        f"FUNCTION_BLOCK A VAR a : DINT; END_VAR {leaf} END_FUNCTION_BLOCK\n"
+        f"FUNCTION_BLOCK B VAR x : A; END_VAR {'x(); ' * 1000} END_FUNCTION_BLOCK\n"
+        f"FUNCTION_BLOCK C VAR y : B; END_VAR {'y(); ' * 1000} END_FUNCTION_BLOCK\n"
+        "PROGRAM P VAR c : C; END_VAR c(); END_PROGRAM"
+    )
+    rt = Runtime(compile_program(source, limits=Limits(watchdog_ms=30)))
+    rt.scan()
+    assert rt.status == "FAULT"
+    assert rt.fault.code in ("F_WATCHDOG", "F_WATCHDOG_TIME")
 
 
 @pytest.mark.parametrize(
