@@ -215,6 +215,7 @@ class Checker:
         self.limits = limits
         self.diagnostics: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
+        self.not_constant: set[int] = set()
         self.ann = Annotations()
         self.types: dict[str, object] = dict(T.ELEMENTARY)
         self.type_decls: dict[str, n.TypeDecl] = {}
@@ -459,9 +460,14 @@ class Checker:
         key = id(expr)
         if key in self.ann.consts:
             return self.ann.consts[key]
+        if key in self.not_constant:
+            return None
         value = self._fold(expr)
         if value is not None:
             self.ann.consts[key] = value
+        elif isinstance(expr, (n.Binary, n.Unary)):
+            # Names are not memoised: a CONSTANT's value is known only once declared.
+            self.not_constant.add(key)
         return value
 
     def _fold(self, expr):
@@ -1423,13 +1429,9 @@ class Checker:
             return None
         return self.call_fb(e, inst_type)
 
-    def call_fb(self, e: n.Call, inst_type: T.FBType):
-        """Check an FB invocation: inputs, ``=>`` outputs, VAR_IN_OUT bindings."""
-        info: PouInfo = inst_type.info
-        call = CallInfo("fb", info, instance=e.callee)
-        if self.pou is not None and not info.std:
-            self.pou.calls.add(info.name)
-        positional = [p for p in info.inputs + info.inouts]
+    def _bind_args(self, e: n.Call, info: PouInfo, positional: list):
+        """(parameter, argument) pairs of a call: positional ones in order, formal ones
+        by name; too many, unknown and repeated arguments are reported and skipped."""
         seen = set()
         for i, arg in enumerate(e.args):
             if arg.name is None:
@@ -1445,6 +1447,18 @@ class Checker:
             if sym.name in seen:
                 self.error("E_DUPLICATE", arg.span, name=sym.display)
                 continue
+            seen.add(sym.name)
+            yield sym, arg
+
+    def call_fb(self, e: n.Call, inst_type: T.FBType):
+        """Check an FB invocation: inputs, ``=>`` outputs, VAR_IN_OUT bindings."""
+        info: PouInfo = inst_type.info
+        call = CallInfo("fb", info, instance=e.callee)
+        if self.pou is not None and not info.std:
+            self.pou.calls.add(info.name)
+        positional = [p for p in info.inputs + info.inouts]
+        seen = set()
+        for sym, arg in self._bind_args(e, info, positional):
             seen.add(sym.name)
             if arg.output:
                 if sym.kind != "output":
@@ -1503,20 +1517,7 @@ class Checker:
         positional = info.inputs + info.inouts
         args: list = [None] * len(info.inputs)
         seen = set()
-        for i, arg in enumerate(e.args):
-            if arg.name is None:
-                if arg.output or i >= len(positional):
-                    self.error("E_CALL_ARGS", arg.span, name=info.display, detail="too many")
-                    continue
-                sym = positional[i]
-            else:
-                sym = info.symbols.get(arg.name)
-                if sym is None or sym.kind not in ("input", "output", "inout"):
-                    self.error("E_NO_MEMBER", arg.span, type=info.display, name=arg.name)
-                    continue
-            if sym.name in seen:
-                self.error("E_DUPLICATE", arg.span, name=sym.display)
-                continue
+        for sym, arg in self._bind_args(e, info, positional):
             seen.add(sym.name)
             t = self.expr(arg.value)
             if (sym.kind == "output") != arg.output:

@@ -114,6 +114,18 @@ def _walk(node):
                 stack.append(value)
 
 
+def _children(item):
+    for name in item.__slots__:
+        value = getattr(item, name)
+        if isinstance(value, (tuple, list)) or hasattr(value, "__slots__"):
+            yield value
+
+
+# Analyses that walk a statement's subtree (value ranges, FOR planning) are skipped for
+# subtrees bigger than this, so that compile time stays linear on absurd programs.
+ANALYSIS_NODES = 600
+
+
 class CodeGen:
     """Generate the Python module source for a checked program."""
 
@@ -130,6 +142,8 @@ class CodeGen:
         self.known: dict = {}  # Symbol -> (low, high) of a FOR variable inside its loop
         self.facts: dict = {}  # Symbol -> (low, high) it holds here (see _range_of)
         self.uses_now = False
+        self.sizes: dict = {}  # id(node) -> number of nodes in its subtree
+        self.heaviest_loop = 1  # nodes in the biggest loop body (sets the watchdog chunk)
 
     # ------------------------------------------------------------ plumbing
     def new_tmp(self, prefix: str = "_t") -> str:
@@ -283,6 +297,10 @@ class CodeGen:
         self.emit(0, f"def {prefix}{info.name}(s):")
         self.pou = info
         self.func_return = None
+        if info.kind == "FUNCTION_BLOCK":
+            # Calls count like loop iterations: nested calls without loops are bounded too.
+            self.watchdog(1, info.node.span.line)
+            self.heaviest_loop = max(self.heaviest_loop, self.weight(info.node.body))
         self.body_with_cache(info, 1)
         self.pou = None
 
@@ -382,6 +400,8 @@ class CodeGen:
         """A FUNCTION as a Python function of its inputs returning its value."""
         params = ", ".join(s.attr for s in info.inputs + info.inouts)
         self.emit(0, f"def f_{info.name}({params}):")
+        self.watchdog(1, info.node.span.line)
+        self.heaviest_loop = max(self.heaviest_loop, self.weight(info.node.body))
         self.pou = info
         self.facts = {}
         ret = info.symbols[info.name]
@@ -458,10 +478,12 @@ class CodeGen:
 
     def _cycle_body(self, copy_in: list[str], copy_out: list[str]) -> None:
         limits = self.ck.limits
-        if any(p.has_loops for p in self.ck.pous.values()):
+        if any(
+            p.has_loops or p.kind in ("FUNCTION", "FUNCTION_BLOCK") for p in self.ck.pous.values()
+        ):
             # The rest of the budget and the wall-clock start are set by h_wd the first
             # time this scan's first chunk runs out (it sees a new clock value).
-            self.emit(1, f"C.wd = {min(4096, limits.max_loop_iterations)}")
+            self.emit(1, f"C.wd = {min(self.watchdog_chunk, limits.max_loop_iterations)}")
         instances = self.ck.instances
         single = (
             len(instances) == 1
@@ -495,6 +517,12 @@ class CodeGen:
             self.statement(stmt, indent)
         if len(self.out) == start:
             self.emit(indent, "pass")
+
+    @property
+    def watchdog_chunk(self) -> int:
+        """Iterations between two wall-clock checks: fewer when loop bodies are big, so
+        that the wall-time watchdog reacts within a few milliseconds."""
+        return max(16, min(4096, 80_000 // self.heaviest_loop))
 
     def watchdog(self, indent: int, line: int) -> None:
         """Charge one loop iteration to the watchdog."""
@@ -559,8 +587,56 @@ class CodeGen:
                         spoil(target)
         return changes
 
+    def size(self, node) -> int:
+        """Nodes in the subtree of ``node`` (memoised, computed without recursion)."""
+        key = id(node)
+        if key in self.sizes:
+            return self.sizes[key]
+        stack = [(node, False)]
+        while stack:
+            item, done = stack.pop()
+            if id(item) in self.sizes:
+                continue
+            if isinstance(item, (n.Span, str)) or not (
+                isinstance(item, (tuple, list)) or hasattr(item, "__slots__")
+            ):
+                self.sizes[id(item)] = 0
+                continue
+            kids = list(item) if isinstance(item, (tuple, list)) else list(_children(item))
+            if done:
+                own = 0 if isinstance(item, (tuple, list)) else 1
+                self.sizes[id(item)] = own + sum(self.sizes[id(k)] for k in kids)
+            else:
+                stack.append((item, True))
+                stack.extend((k, False) for k in kids)
+        return self.sizes[key]
+
+    def weight(self, node) -> int:
+        """Rough cost of running ``node`` once: its nodes plus those of the user FBs and
+        FUNCTIONs it calls, transitively (no recursion is allowed, so this ends)."""
+        key = ("w", id(node))
+        if key in self.sizes:
+            return self.sizes[key]
+        total = self.size(node)
+        for item in _walk(node):
+            call = self.ann.calls.get(id(item)) if isinstance(item, n.Call) else None
+            if call is not None and call.kind in ("fb", "func") and not call.target.std:
+                total += self.weight(call.target.node.body)
+        self.sizes[key] = min(total, 10**9)
+        return self.sizes[key]
+
     def statement(self, stmt, indent: int) -> None:
         """Emit one statement, keeping the value-range facts up to date."""
+        if isinstance(stmt, (n.For, n.While, n.Repeat)):
+            self.heaviest_loop = max(self.heaviest_loop, self.weight(stmt.body))
+        if isinstance(stmt, (n.If, n.Case, n.For, n.While, n.Repeat)) and (
+            self.size(stmt) > ANALYSIS_NODES
+        ):
+            # Too big to analyse cheaply: assume nothing inside or after it.
+            self.facts = {}
+            self._statement_code(stmt, indent)
+            self.facts = {}
+            return
         if isinstance(stmt, (n.If, n.Case, n.For, n.While, n.Repeat)):
             loop_known = dict(self.known)
             if isinstance(stmt, n.For):
@@ -753,7 +829,9 @@ class CodeGen:
             self.emit(indent, f"{step} = {self.expr(stmt.step)}")
             cond = f"({step} > 0 and {var} <= {end}) or ({step} < 0 and {var} >= {end})"
             cond += f" or ({step} == 0)"
-        if any(isinstance(x, n.Continue) for x in _walk(stmt.body)):
+        if self.size(stmt.body) > ANALYSIS_NODES or any(
+            isinstance(x, n.Continue) for x in _walk(stmt.body)
+        ):
             # The increment goes first in the loop so that CONTINUE does not skip it.
             flag = self.new_tmp("_f")
             self.emit(indent, f"{flag} = False")
@@ -783,6 +861,8 @@ class CodeGen:
             if not isinstance(value, int) or isinstance(value, bool):
                 return None
         if step == 0 or not isinstance(sym, Symbol) or sym.storage == "global":
+            return None
+        if self.size(stmt.body) > ANALYSIS_NODES:
             return None
         _counts, assigned, _timed = self.analyze(stmt.body)
         if sym in assigned:
@@ -814,9 +894,15 @@ class CodeGen:
         first, last, step, count, low, high = plan
         after = first + count * step
         stop = last + (1 if step > 0 else -1)
-        self.emit(indent, "C.wd -= " + str(count))
-        self.emit(indent, f"if C.wd < 0: h_wd({stmt.span.line})")
+        # Charging all iterations up front is exact for the iteration budget; it is only
+        # done for cheap loops so that the wall-clock check still runs inside heavy ones.
+        bulk = count * max(1, self.weight(stmt.body)) <= 20_000
+        if bulk:
+            self.emit(indent, "C.wd -= " + str(count))
+            self.emit(indent, f"if C.wd < 0: h_wd({stmt.span.line})")
         self.emit(indent, f"for {var} in h_iter({first}, {stop}, {step}):")
+        if not bulk:
+            self.watchdog(indent + 1, stmt.span.line)
         if count:
             self.known[sym] = (low, high)
         self.block(stmt.body, indent + 1)

@@ -210,15 +210,7 @@ class Parser:
             tok = self.peek()
             self._diag("E_TOO_MANY_ERRORS", {}, tok.line, tok.column, tok.line, tok.column + 1)
         except RecursionError:
-            tok = self.peek()
-            self._diag(
-                "E_LIMIT",
-                {"what": "nesting depth", "limit": MAX_DEPTH},
-                tok.line,
-                tok.column,
-                tok.line,
-                tok.column + 1,
-            )
+            self._nesting_diag()
         return n.SourceFile(tuple(types), tuple(pous), tuple(globals_), tuple(configs))
 
     def parse_type_block(self) -> list[n.TypeDecl]:
@@ -517,16 +509,19 @@ class Parser:
         """Count one nesting level; past MAX_DEPTH report E_LIMIT and stop parsing."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            tok = self.peek()
-            self._diag(
-                "E_LIMIT",
-                {"what": "nesting depth", "limit": MAX_DEPTH},
-                tok.line,
-                tok.column,
-                tok.line,
-                tok.column + 1,
-            )
+            self._nesting_diag()
             raise _TooMany
+
+    def _nesting_diag(self) -> None:
+        tok = self.peek()
+        self._diag(
+            "E_LIMIT",
+            {"what": "nesting depth", "limit": MAX_DEPTH},
+            tok.line,
+            tok.column,
+            tok.line,
+            tok.column + 1,
+        )
 
     def _statement(self):
         start = self.peek()

@@ -32,7 +32,7 @@ class Limits:
     max_array_elements: int = 65_536
     max_total_cells: int = 1_000_000
     max_string_length: int = 1024
-    max_source_chars: int = 200_000
+    max_source_chars: int = 100_000
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,7 @@ class Program:
         self.python_source = python_source
         self.code = code
         self.warnings: list = list(checker.warnings)
+        self.watchdog_chunk = generator.watchdog_chunk
         self.has_loops = any(p.has_loops for p in checker.pous.values())
         self.classes = {
             name: _slots_class(name, slots) for name, slots in generator.classes.items()

@@ -324,7 +324,7 @@ class Runtime:
         self._ctx.now += self.scan_ms
 
     def _scan_general(self) -> None:
-        self._ctx.wd = min(_WD_CHUNK, self.program.limits.max_loop_iterations)
+        self._ctx.wd = min(self.program.watchdog_chunk, self.program.limits.max_loop_iterations)
         self._copy_in()
         self._apply_forces()
         now = self.clock_ms
@@ -360,12 +360,13 @@ class Runtime:
         if ctx.stamp != ctx.now:
             # First call in this scan: the scan itself armed only the first chunk.
             ctx.stamp = ctx.now
-            ctx.left = limits.max_loop_iterations - min(_WD_CHUNK, limits.max_loop_iterations)
+            first = min(self.program.watchdog_chunk, limits.max_loop_iterations)
+            ctx.left = limits.max_loop_iterations - first
             ctx.t0 = time.perf_counter()
         while ctx.wd < 0:
             if ctx.left <= 0:
                 raise PlcFault("F_WATCHDOG", line, limit=limits.max_loop_iterations)
-            chunk = min(_WD_CHUNK, ctx.left)
+            chunk = min(self.program.watchdog_chunk, ctx.left)
             ctx.left -= chunk
             ctx.wd += chunk
         if (time.perf_counter() - ctx.t0) * 1000.0 > limits.watchdog_ms:

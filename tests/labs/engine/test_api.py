@@ -179,7 +179,8 @@ IF i > 2 THEN
 END_IF;
 i := i + 1;
 END_PROGRAM"""
-    rt = Runtime(compile_program(source, limits=Limits(max_loop_iterations=5000)))
+    limits = Limits(max_loop_iterations=5000, watchdog_ms=60_000)
+    rt = Runtime(compile_program(source, limits=limits))
     rt.run_for(30)
     assert rt.status == "RUN"
     assert rt.get_output("%QX0.0") is True

@@ -142,27 +142,52 @@ def test_oversized_source_is_rejected():
 def test_runaway_loops_fault_cleanly(body):
     """Endless or enormous loops stop the PLC with a watchdog FAULT on their line."""
     source = f"PROGRAM P VAR a, b : INT; c : DINT; s : STRING; END_VAR\n{body}\nEND_PROGRAM"
-    rt = Runtime(compile_program(source, limits=Limits(max_loop_iterations=20_000)))
+    limits = Limits(max_loop_iterations=20_000, watchdog_ms=60_000)
+    rt = Runtime(compile_program(source, limits=limits))
     rt.scan()
     assert rt.status == "FAULT"
     assert rt.fault.code == "F_WATCHDOG"
     assert rt.fault.line == 2
 
 
-def test_wall_clock_watchdog_stops_a_slow_scan():
+HEAVY_BODY = "s := CONCAT(LEFT(s, 1000), 'abc'); i := i + 1; " * 40
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "WHILE TRUE DO s := CONCAT(LEFT(s, 1000), 'abc'); i := i + 1; END_WHILE;",
+        f"FOR j := 1 TO 30000 DO {HEAVY_BODY} END_FOR;",
+        f"FOR j := 1 TO 30000 DO FOR k := 1 TO 2 DO {HEAVY_BODY} END_FOR; END_FOR;",
+    ],
+)
+def test_wall_clock_watchdog_stops_a_slow_scan(loop):
     """A scan that takes longer than watchdog_ms of wall time faults even under the
-    iteration budget."""
-    source = """PROGRAM P VAR s : STRING[1024]; i : DINT; END_VAR
-WHILE TRUE DO
-  s := CONCAT(LEFT(s, 1000), 'abc');
-  i := i + 1;
-END_WHILE;
+    iteration budget, also inside counted loops with heavy bodies."""
+    source = f"""PROGRAM P VAR s : STRING[1024]; i : DINT; j, k : INT; END_VAR
+{loop}
 END_PROGRAM"""
     limits = Limits(max_loop_iterations=10**9, watchdog_ms=30)
     rt = Runtime(compile_program(source, limits=limits))
     rt.scan()
     assert rt.status == "FAULT"
     assert rt.fault.code == "F_WATCHDOG_TIME"
+
+
+def test_exponential_nested_calls_without_loops_are_stopped():
+    """Blocks calling blocks a thousand times each (no loop anywhere) would run for hours;
+    every call counts for the watchdog, so the scan faults in bounded time."""
+    leaf = "a := a + 1; " * 300
+    source = (
+        f"FUNCTION_BLOCK A VAR a : DINT; END_VAR {leaf} END_FUNCTION_BLOCK\n"
+        f"FUNCTION_BLOCK B VAR x : A; END_VAR {'x(); ' * 1000} END_FUNCTION_BLOCK\n"
+        f"FUNCTION_BLOCK C VAR y : B; END_VAR {'y(); ' * 1000} END_FUNCTION_BLOCK\n"
+        "PROGRAM P VAR c : C; END_VAR c(); END_PROGRAM"
+    )
+    rt = Runtime(compile_program(source, limits=Limits(watchdog_ms=30)))
+    rt.scan()
+    assert rt.status == "FAULT"
+    assert rt.fault.code in ("F_WATCHDOG", "F_WATCHDOG_TIME")
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from labs.engine import CompileError, Runtime, compile_program
+from labs.engine import CompileError, Limits, Runtime, compile_program
 from labs.engine.lexer import tokenize
 
+# A small iteration budget and a far wall-clock limit keep the watchdog deterministic.
+LIMITS = Limits(max_loop_iterations=5000, watchdog_ms=60_000)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 HEADER = (
@@ -31,7 +33,7 @@ TOKENS = [
 
 def _compiles_or_diagnoses(source: str) -> None:
     try:
-        program = compile_program(source)
+        program = compile_program(source, limits=LIMITS)
     except CompileError as err:
         assert err.diagnostics
         for diag in err.diagnostics:
@@ -162,7 +164,7 @@ def test_generated_well_typed_programs_run_and_snapshot(statements):
     the range of INT: those are legitimate compile errors, and the only ones allowed."""
     source = HEADER + "\n".join(statements) + "\nEND_PROGRAM"
     try:
-        program = compile_program(source)
+        program = compile_program(source, limits=LIMITS)
     except CompileError as err:
         assert {d.code for d in err.diagnostics} <= {"E_DIV_ZERO", "E_RANGE"}, err.format()
         reject()
