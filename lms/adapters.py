@@ -7,7 +7,7 @@ from django.utils import translation
 LANGUAGES = {"zh-hans", "en"}
 
 
-def _with_language_prefix(url: str, language: str) -> str:
+def with_language_prefix(url: str, language: str) -> str:
     """`url` moved under the language prefix `language` (for site paths only)."""
     if not url.startswith("/") or url.startswith("//"):
         return url
@@ -38,7 +38,7 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_login_redirect_url(request)
         language = getattr(request.user, "preferred_language", "")
         if language in LANGUAGES:
-            return _with_language_prefix(url, language)
+            return with_language_prefix(url, language)
         return url
 
 

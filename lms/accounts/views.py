@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms import integrations
-from lms.adapters import _with_language_prefix
+from lms.adapters import with_language_prefix
 
 from . import ratelimits, selectors, services
 from .forms import DeleteAccountForm, ProfileForm, TalentProfileForm, TalentSearchForm
@@ -29,7 +29,7 @@ def profile(request):
         user = services.profile_update(request.user, **form.cleaned_data)
         with translation.override(user.preferred_language):
             messages.success(request, _("Your profile was saved."))
-        return redirect(_with_language_prefix(request.path, user.preferred_language))
+        return redirect(with_language_prefix(request.path, user.preferred_language))
     return render(request, "account/profile.html", {"form": form})
 
 

@@ -95,7 +95,8 @@ def organization_create(
     return organization
 
 
-def _member_add(organization: Organization, user: User, role: str = "member") -> Membership:
+def membership_add(organization: Organization, user: User, role: str = "member") -> Membership:
+    """Make `user` a member (sharing nothing); returns the existing membership if any."""
     membership, created = Membership.objects.get_or_create(
         organization=organization, user=user, defaults={"role": role}
     )
@@ -189,7 +190,7 @@ def invitation_accept(token: str, user: User) -> Membership:
         raise ValidationError(_("You are already a member of this organisation."))
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    return _member_add(invitation.organization, user, invitation.role)
+    return membership_add(invitation.organization, user, invitation.role)
 
 
 # Join links -------------------------------------------------------------------------------
@@ -235,7 +236,7 @@ def join_by_link(token: str, user: User) -> Membership:
     organization = join_link_organization(token)
     if Membership.objects.filter(organization=organization, user=user).exists():
         raise ValidationError(_("You are already a member of this organisation."))
-    return _member_add(organization, user)
+    return membership_add(organization, user)
 
 
 # Membership and consent --------------------------------------------------------------------
@@ -396,7 +397,7 @@ def sponsorship_code_redeem(code: str, user_id: int, course_page_id: int) -> Sea
         code=sponsorship, user_id=user_id, course_page_id=course_page_id
     )
     user = get_user_model().objects.get(pk=user_id)
-    _member_add(sponsorship.organization, user)
+    membership_add(sponsorship.organization, user)
     audit_record(
         AuditEvent.Kind.SPONSORSHIP,
         subject=user,

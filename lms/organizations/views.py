@@ -129,7 +129,10 @@ def manage(request, slug):
             messages.success(request, _("A new join link was made; the old one no longer works."))
             return redirect("organizations:manage", slug=slug)
         elif action == "revoke_code":
-            code = organization.sponsorship_codes.filter(pk=request.POST.get("code_id")).first()
+            code_id = request.POST.get("code_id", "")
+            code = None
+            if code_id.isdigit():
+                code = organization.sponsorship_codes.filter(pk=int(code_id)).first()
             if code is None:
                 raise Http404
             services.sponsorship_code_revoke(code, request.user)

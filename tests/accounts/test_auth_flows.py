@@ -167,3 +167,23 @@ def test_profile_page_in_chinese(client):
     client.force_login(UserFactory())
     html = client.get("/zh-hans/accounts/profile/").content.decode()
     assert "个人资料" in html and "首选语言" in html
+
+
+def test_password_reset_requests_are_rate_limited_per_address(client):
+    """A sixth reset request for one address within a minute is refused with a 429."""
+    UserFactory(email="flood@example.com")
+    statuses = [
+        client.post("/en/accounts/password/reset/", {"email": "flood@example.com"}).status_code
+        for _ in range(6)
+    ]
+    assert statuses[:5] == [302] * 5
+    assert statuses[5] == 429
+    assert len(mail.outbox) == 5
+
+
+def test_verification_mail_is_not_resent_in_a_loop(client):
+    """Repeated logins of an unverified account send one verification mail per cooldown."""
+    UserFactory(email="loop@example.com", verified=False)
+    for _ in range(4):
+        client.post("/en/accounts/login/", {"login": "loop@example.com", "password": PASSWORD})
+    assert len([m for m in mail.outbox if "loop@example.com" in m.to]) == 1

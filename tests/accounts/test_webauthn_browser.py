@@ -7,9 +7,14 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import override_settings
 
+from tests.accounts.browser import restore_migrated_data  # noqa: F401 (module fixture)
 from tests.accounts.factories import PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("restore_migrated_data"),
+]
 
 
 @override_settings(MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN=True)  # live_server speaks plain http
