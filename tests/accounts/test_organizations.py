@@ -358,3 +358,23 @@ def test_pages_are_translated(client, admin, org, team):
     client.force_login(admin)
     html = client.get(f"/zh-hans/organisations/{org.slug}/team/").content.decode()
     assert "团队技能" in html and "已验证" in html
+
+
+def test_expired_invitation_is_refused(client, admin, org):
+    """An invitation link older than 14 days gets a clear message and makes no member."""
+    invitation = services.invitation_create(org, admin, email="late@example.com")
+    token = services.invitation_token(invitation)
+    client.force_login(UserFactory(email="late@example.com"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "INVITATION_MAX_AGE", timedelta(seconds=-1))
+        response = client.post(f"/en/organisations/invitations/{token}/")
+    assert response.status_code == 400 and "has expired" in response.content.decode()
+    assert not org.memberships.filter(user__email="late@example.com").exists()
+
+
+def test_outsiders_cannot_tell_organisations_exist(client, org):
+    """A non-member gets the same 404 for a real organisation and for an invented one."""
+    client.force_login(UserFactory())
+    for slug in (org.slug, "no-such-org"):
+        for page in ("", "manage/", "team/", "team.csv"):
+            assert client.get(f"/en/organisations/{slug}/{page}").status_code == 404
