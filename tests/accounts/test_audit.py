@@ -73,3 +73,14 @@ def test_learner_and_editor_cannot_read_the_log(client):
     for user in (UserFactory(), editor):
         client.force_login(user)
         assert client.get("/admin/audit_log/").status_code in {302, 403}
+
+
+def test_platform_admin_lists_organisations_but_cannot_change_them(client, platform_admin):
+    """Organisations are listed for platform admins, read-only (their admins edit on site)."""
+    from tests.accounts.factories import OrganizationFactory
+
+    organization = OrganizationFactory(name="Houjie Shoes")
+    client.force_login(platform_admin)
+    assert "Houjie Shoes" in client.get("/admin/organisations/").content.decode()
+    response = client.get(f"/admin/organisations/edit/{organization.pk}/")
+    assert response.status_code in {302, 403}

@@ -5,6 +5,7 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.test import Client
 
 from lms.accounts.models import AuditEvent, TalentProfile
 from lms.organizations import services as org_services
@@ -73,6 +74,8 @@ def test_export_contains_everything_held_and_no_secret(client, learner, apps_fak
 
 def test_delete_anonymises_and_keeps_credentials_verifiable(client, learner, apps_fake):
     """After deletion nothing personal remains, login fails, and the credential rows stay."""
+    phone = Client()
+    phone.force_login(learner)  # a second session, on the learner's phone
     _reauthenticated(client, learner)
     email = learner.email
     response = client.post("/en/accounts/privacy/delete/", {"confirm": "DELETE"})
@@ -90,6 +93,7 @@ def test_delete_anonymises_and_keeps_credentials_verifiable(client, learner, app
     # The credentials app keys credentials by user id and a salted e-mail hash: untouched.
     assert apps_fake.held([learner.pk])[0]["status"] == "valid"
     assert "_auth_user_id" not in client.session
+    assert phone.get("/en/accounts/profile/").status_code == 302  # that session ended too
     assert not client.login(email=email, password=PASSWORD)
 
 
