@@ -360,6 +360,28 @@ def sponsorship_code_courses(code: SponsorshipCode) -> set[int]:
     return courses
 
 
+def _code_refusing_unusable(code: str, user_id: int, *, lock: bool) -> SponsorshipCode:
+    queryset = SponsorshipCode.objects.select_related("organization")
+    if lock:
+        queryset = queryset.select_for_update()
+    sponsorship = queryset.filter(code=normalize_code(code)).first()
+    if sponsorship is None:
+        raise ValidationError(_("This sponsorship code does not exist. Check the spelling."))
+    if sponsorship.revoked_at:
+        raise ValidationError(_("This sponsorship code has been withdrawn by the employer."))
+    if sponsorship.expires_at and sponsorship.expires_at <= timezone.now():
+        raise ValidationError(_("This sponsorship code has expired."))
+    holders = set(sponsorship.redemptions.values_list("user_id", flat=True))
+    if user_id not in holders and len(holders) >= sponsorship.seats:
+        raise ValidationError(_("All seats of this sponsorship code have been taken."))
+    return sponsorship
+
+
+def sponsorship_code_check(code: str, user_id: int) -> SponsorshipCode:
+    """The code if `user_id` could use it now, else a ValidationError saying why (no write)."""
+    return _code_refusing_unusable(code, user_id, lock=False)
+
+
 @transaction.atomic
 def sponsorship_code_redeem(code: str, user_id: int, course_page_id: int) -> SeatRedemption:
     """Take a seat of a sponsorship code for one course (called by courses' enrolment).
@@ -370,19 +392,7 @@ def sponsorship_code_redeem(code: str, user_id: int, course_page_id: int) -> Sea
     returns the existing redemption. The worker becomes a member of the organisation
     (sharing nothing until they consent).
     """
-    normalized = normalize_code(code)
-    sponsorship = (
-        SponsorshipCode.objects.select_for_update()
-        .select_related("organization")
-        .filter(code=normalized)
-        .first()
-    )
-    if sponsorship is None:
-        raise ValidationError(_("This sponsorship code does not exist. Check the spelling."))
-    if sponsorship.revoked_at:
-        raise ValidationError(_("This sponsorship code has been withdrawn by the employer."))
-    if sponsorship.expires_at and sponsorship.expires_at <= timezone.now():
-        raise ValidationError(_("This sponsorship code has expired."))
+    sponsorship = _code_refusing_unusable(code, user_id, lock=True)
     if int(course_page_id) not in sponsorship_code_courses(sponsorship):
         raise ValidationError(_("This sponsorship code does not cover this course."))
     existing = SeatRedemption.objects.filter(
@@ -390,9 +400,6 @@ def sponsorship_code_redeem(code: str, user_id: int, course_page_id: int) -> Sea
     ).first()
     if existing:
         return existing
-    holders = set(sponsorship.redemptions.values_list("user_id", flat=True))
-    if user_id not in holders and len(holders) >= sponsorship.seats:
-        raise ValidationError(_("All seats of this sponsorship code have been taken."))
     redemption = SeatRedemption.objects.create(
         code=sponsorship, user_id=user_id, course_page_id=course_page_id
     )

@@ -23,7 +23,6 @@ from .forms import (
     RedeemForm,
     SponsorshipCodeForm,
 )
-from .models import SponsorshipCode
 
 
 def _error_text(error: ValidationError) -> str:
@@ -309,13 +308,15 @@ def redeem(request):
         if not ratelimits.allowed(request, "redeem_code"):
             return ratelimits.too_many(request)
         normalized = services.normalize_code(form.cleaned_data["code"])
-        code = SponsorshipCode.objects.filter(code=normalized).first()
-        if code is None:
-            form.add_error("code", _("This sponsorship code does not exist. Check the spelling."))
-        elif request.method == "POST" and form.cleaned_data.get("course"):
-            course_id = form.cleaned_data["course"]
+        try:
+            code = services.sponsorship_code_check(normalized, request.user.pk)
+        except ValidationError as error:
+            form.add_error("code", error)
+        if code is not None and request.method == "POST" and form.cleaned_data.get("course"):
             try:
-                integrations.enrolment_create(request.user.pk, course_id, normalized)
+                integrations.enrolment_create(
+                    request.user.pk, form.cleaned_data["course"], normalized
+                )
             except ValidationError as error:
                 form.add_error("code", error)
             else:

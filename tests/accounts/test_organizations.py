@@ -378,3 +378,14 @@ def test_outsiders_cannot_tell_organisations_exist(client, org):
     for slug in (org.slug, "no-such-org"):
         for page in ("", "manage/", "team/", "team.csv"):
             assert client.get(f"/en/organisations/{slug}/{page}").status_code == 404
+
+
+def test_redeem_page_says_why_a_code_cannot_be_used(client, admin, org, apps_fake):
+    """A full code is refused on the check page already, before any course is offered."""
+    code = services.sponsorship_code_create(org, admin, seats=1, course_page_ids=[PLC])
+    sponsorship_code_redeem(code.code, UserFactory().pk, PLC)
+    client.force_login(UserFactory())
+    response = client.get("/en/organisations/redeem/", {"code": code.code})
+    html = response.content.decode()
+    assert "All seats of this sponsorship code have been taken." in html
+    assert "course-choice" not in html
