@@ -28,8 +28,11 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("credentials/", include("credentials.urls")),
+    path("organisations/", include("lms.organizations.urls")),
+    path("talent/", include("lms.accounts.talent_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .providers import social_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
@@ -15,6 +17,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "lms",
+    "lms.accounts",
+    "lms.organizations",
     "courses",
     "labs",
     "credentials",
@@ -39,6 +43,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    # Installed always, inert until an app is configured from the environment (see below).
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.weixin",
+    "allauth.socialaccount.providers.openid_connect",
     "csp",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lms.accounts.middleware.MFARequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -152,8 +161,45 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "lms.adapters.AccountAdapter"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# allauth's own rate limits (per IP, per key = e-mail address, per user), made explicit.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    # Ours, through allauth's limiter: guessing sponsorship codes, scraping talent profiles.
+    "redeem_code": "10/m/user,30/m/ip",
+    "talent_search": "30/m/user,60/m/ip",
+}
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
+# Wagtail's and Django's own login forms know nothing of MFA: both go through allauth.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+
+# Multi-factor authentication (allauth.mfa). Required for institution staff and employer
+# admins by lms.accounts.middleware.MFARequiredMiddleware, optional for learners.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "OT/IT Academy"
+# One period either side: phones' clocks drift; allauth still refuses a code used twice.
+MFA_TOTP_TOLERANCE = 1
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+
+# Social and single sign-on: each provider switches on when its variables are set.
+SOCIALACCOUNT_ADAPTER = "lms.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = social_providers(env)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="OT/IT Academy <noreply@localhost>")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
@@ -211,7 +257,7 @@ LOGGING = {
 SITE_NAME = _("OT/IT Academy")
 
 # Demo content: each app's idempotent loader, in dependency order (`manage.py load_demo`).
-DEMO_LOADERS = ["lms.demo.load", "credentials.demo.load"]
+DEMO_LOADERS = ["lms.demo.load", "credentials.demo.load", "lms.organizations.demo.load"]
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=False)
 
 # Credentials (Open Badges 3.0). The issuers' Ed25519 private keys are stored encrypted with

@@ -1,0 +1,1 @@
+"""Accounts glue around django-allauth: roles, MFA policy, audit log, privacy, talent profiles."""

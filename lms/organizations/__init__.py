@@ -1,0 +1,1 @@
+"""Employer organisations: members, invitations, sponsorship codes, consent and team skills."""
