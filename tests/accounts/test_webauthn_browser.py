@@ -7,13 +7,11 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import override_settings
 
-from tests.accounts.browser import restore_migrated_data  # noqa: F401 (module fixture)
 from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("restore_migrated_data"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -12,14 +12,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from tests.accounts.browser import restore_migrated_data  # noqa: F401 (module fixture)
 from tests.accounts.factories import PASSWORD, UserFactory, current_code, totp_for
 from tests.accounts.fakes import PLC, FakeApps
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("restore_migrated_data"),
+    pytest.mark.django_db(transaction=True),
 ]
 WORKER_EMAIL = "xiaohong@example.com"
 WORKER_PASSWORD = "Ladder-logic-2026!"

@@ -97,7 +97,12 @@ def learner(django_user_model):
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_superuser(email="staff@example.com", password="pw")
+    """A platform admin with the second factor their role requires."""
+    from tests.accounts.factories import totp_for
+
+    user = django_user_model.objects.create_superuser(email="staff@example.com", password="pw")
+    totp_for(user)
+    return user
 
 
 @pytest.fixture

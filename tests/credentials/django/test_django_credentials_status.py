@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from credentials import services, vc
 from credentials.models import IssuedCredential, StatusChange
 from credentials.verification import verify_data
+from tests.accounts.factories import totp_for
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,7 @@ def test_admin_needs_the_status_permission(issue, django_user_model, client):
     editor = django_user_model.objects.create_user(
         email="editor@example.com", password="x", is_staff=True
     )
+    totp_for(editor)  # staff must use a second factor; the permission is what is tested here
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(editor)
     response = client.get(f"/admin/credentials/issued/{credential.pk}/")
@@ -174,6 +176,7 @@ def test_staff_of_another_institution_cannot_change_or_see(
     other = django_user_model.objects.create_user(
         email="s2@example.com", password="x", is_staff=True
     )
+    totp_for(other)
     other.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
         Permission.objects.get(codename="change_credential_status"),
