@@ -402,7 +402,7 @@ def load(stdout) -> dict:
             catalogue_zh, catalogue_en, course_spec, en, collection, quizzes
         )
     for course_spec in data.COURSES:
-        course_zh, course_en = courses[course_spec["slug"]]
+        course_zh, _course_en = courses[course_spec["slug"]]
         wanted = [courses[slug][0] for slug in course_spec["prerequisites"]]
         if set(course_zh.prerequisites.all()) != set(wanted):
             course_zh.prerequisites.set(wanted)
