@@ -284,6 +284,9 @@ class LessonPage(Page):
             messages.info(request, refusal)
             course = self.get_parent().get_parent()
             return HttpResponseRedirect(course.url)
+        from ..services import lesson_viewed
+
+        lesson_viewed(request.user.pk, self.pk)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
