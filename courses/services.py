@@ -224,8 +224,9 @@ def _require_enrolment(user_id: int, course: CoursePage) -> Enrolment:
     return enrolment
 
 
-def _lesson(lesson_page_id: int) -> LessonPage:
-    lesson = LessonPage.objects.live().filter(pk=lesson_page_id).first()
+def _lesson(lesson_page_id: int, *, with_body: bool = False) -> LessonPage:
+    lessons = LessonPage.objects.live().filter(pk=lesson_page_id)
+    lesson = (lessons if with_body else lessons.defer("body")).first()
     if lesson is None:
         raise ValidationError(_("This lesson does not exist."), code="no_such_lesson")
     return lesson
@@ -428,7 +429,7 @@ def quiz_submit(
     not in the lesson, the answers belong to another quiz, nothing was answered or no attempts
     are left. Questions left unanswered or answered malformed earn no points and say why.
     """
-    lesson = _lesson(lesson_page_id)
+    lesson = _lesson(lesson_page_id, with_body=True)
     course = selectors.lesson_course(lesson)
     _require_enrolment(user_id, course)
     quiz = Quiz.objects.filter(pk=quiz_id).first()

@@ -175,3 +175,16 @@ def test_instructor_view_and_csv(client, learner):
     assert by_email[learner.email][4] == "50"
     assert by_email[learner.email][6] == "0.0"
     assert by_email[other.email][0] == "'=HYPERLINK(1)"  # no formula injection
+
+
+def test_resume_returns_to_the_last_lesson_opened(client, learner):
+    """Opening lesson 3 of 3 and coming back later resumes at lesson 3, not at lesson 1."""
+    course = make_course(make_institution(), lessons=3)
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    third = lessons_of(course)[2]
+    assert client.get(third.url).status_code == 200
+    response = client.get(reverse("courses:resume", args=[course.pk]))
+    assert response["Location"] == third.url
+    html = client.get(course.url).content.decode()
+    assert f'href="{third.url}"' in html
