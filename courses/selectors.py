@@ -393,14 +393,6 @@ def lesson_detail(lesson: LessonPage, user) -> dict:
     }
 
 
-def quiz_panel(lesson: LessonPage, user, block_id: str) -> QuizPanel | None:
-    """One quiz panel of a lesson (for re-rendering after a refused submission)."""
-    for panel in _quiz_panels(lesson, user, lesson.locale):
-        if panel.block_id == block_id:
-            return panel
-    return None
-
-
 # ---------------------------------------------------------------- programmes
 
 
