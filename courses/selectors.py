@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Avg, Count, Max, Prefetch, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,6 +35,9 @@ from .models import (
 )
 from .models.taxonomy import Level
 from .search import segment_query
+
+# A publication shows in the cached catalogue after at most this delay.
+CATALOGUE_VERSION_SECONDS = 5
 
 # ---------------------------------------------------------------- locales and source pages
 
@@ -71,11 +75,17 @@ def localize(pages, locale: Locale) -> list:
 
 
 def current_locale() -> Locale:
-    """The Wagtail locale of the active language, falling back to the source locale."""
-    try:
-        return Locale.objects.get(language_code=get_language() or source_locale_code())
-    except Locale.DoesNotExist:
-        return Locale.get_default()
+    """The Wagtail locale of the active language, falling back to the source locale.
+
+    Locales almost never change: they are cached for a minute to save a query per request.
+    """
+    code = get_language() or source_locale_code()
+    key = f"courses:locale:{code}"
+    locale = cache.get(key)
+    if locale is None:
+        locale = Locale.objects.filter(language_code=code).first() or Locale.get_default()
+        cache.set(key, locale, 60)
+    return locale
 
 
 # ---------------------------------------------------------------- contract functions
@@ -562,7 +572,16 @@ def catalogue_entries(locale: Locale, within: Page | None = None, filters=None) 
 
 def catalogue_version(locale: Locale) -> str:
     """Changes whenever a course or programme in `locale` is published, unpublished or
-    removed (one query); part of the catalogue's cache key."""
+    removed; part of the catalogue's cache key. One query, at most every few seconds."""
+    key = f"courses:catalogue-version:{locale.pk}"
+    version = cache.get(key)
+    if version is None:
+        version = _catalogue_version(locale)
+        cache.set(key, version, CATALOGUE_VERSION_SECONDS)
+    return version
+
+
+def _catalogue_version(locale: Locale) -> str:
     types = ContentType.objects.get_for_models(CoursePage, ProgramPage).values()
     row = Page.objects.filter(locale=locale, content_type__in=types).aggregate(
         live=Count("pk", filter=Q(live=True)),

@@ -4,9 +4,11 @@ Runs on SQLite by default and on PostgreSQL when DATABASE_URL names one (the `se
 """
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from courses import selectors
+from courses.models import CoursePage
 from courses.search import segment, segment_query
 
 from .factories import (
@@ -110,5 +112,17 @@ def test_catalogue_page_searches(catalogue, client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "PLC 编程基础" in html and "Modbus TCP 与" not in html
+    response = client.get("/en/learn/catalogue/", {"q": "modbus"})
+    assert "Industrial networks: Modbus TCP and OPC UA" in response.content.decode()
+
+
+def test_catalogue_cache_follows_publication(catalogue, client):
+    """A course unpublished after the catalogue was cached disappears from it."""
+    client.get("/zh-hans/learn/catalogue/")
+    course = CoursePage.objects.get(title="PLC 编程基础")
+    course.unpublish()
+    cache.delete(f"courses:catalogue-version:{course.locale_id}")  # skip the 5 s grace
+    response = client.get("/zh-hans/learn/catalogue/")
+    assert "PLC 编程基础" not in response.content.decode()
     response = client.get("/en/learn/catalogue/", {"q": "modbus"})
     assert "Industrial networks: Modbus TCP and OPC UA" in response.content.decode()
