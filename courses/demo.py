@@ -5,6 +5,7 @@ looked up before anything is created).
 
 import io
 
+from django.core.files.images import ImageFile
 from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
@@ -169,8 +170,6 @@ def _diagram_image(key: str, collection):
     painter(draw, _font(30), _font(20))
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG")
-    from django.core.files.images import ImageFile
-
     image = image_model(
         title=f"Demo: {title}",
         collection=collection,
@@ -269,7 +268,7 @@ def _translation(page: Page, en: Locale, **fields):
     return type(page).objects.get(pk=copy.pk)
 
 
-def _course(catalogue_zh, catalogue_en, spec, en, collection, quizzes):
+def _course(catalogue_zh, spec, en, collection, quizzes):
     zh_fields, en_fields = spec["zh"], spec["en"]
     course = _child(
         catalogue_zh,
@@ -393,14 +392,11 @@ def load(stdout) -> dict:
     if institution.logo_id is None:
         institution.logo = _logo(collection)
         institution.save()
-    catalogue_en = catalogue_zh.get_translation_or_none(en)
 
     courses = {}
     for course_spec in data.COURSES:
         quizzes = _quiz(course_spec["quiz"], zh, en)
-        courses[course_spec["slug"]] = _course(
-            catalogue_zh, catalogue_en, course_spec, en, collection, quizzes
-        )
+        courses[course_spec["slug"]] = _course(catalogue_zh, course_spec, en, collection, quizzes)
     for course_spec in data.COURSES:
         course_zh, _course_en = courses[course_spec["slug"]]
         wanted = [courses[slug][0] for slug in course_spec["prerequisites"]]
@@ -466,8 +462,6 @@ def _logo(collection):
     draw.text((200, 200), "DP", fill="white", font=_font(140), anchor="mm")
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG")
-    from django.core.files.images import ImageFile
-
     image = image_model(
         title="Demo: Demo Polytechnic logo",
         collection=collection,
