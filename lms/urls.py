@@ -30,6 +30,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("learn/", include("courses.urls")),
     path("credentials/", include("credentials.urls")),
     path("organisations/", include("lms.organizations.urls")),
     path("talent/", include("lms.accounts.talent_urls")),

@@ -257,7 +257,12 @@ LOGGING = {
 SITE_NAME = _("OT/IT Academy")
 
 # Demo content: each app's idempotent loader, in dependency order (`manage.py load_demo`).
-DEMO_LOADERS = ["lms.demo.load", "credentials.demo.load", "lms.organizations.demo.load"]
+DEMO_LOADERS = [
+    "lms.demo.load",
+    "courses.demo.load",
+    "credentials.demo.load",
+    "lms.organizations.demo.load",
+]
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=False)
 
 # Credentials (Open Badges 3.0). The issuers' Ed25519 private keys are stored encrypted with
