@@ -1,4 +1,3 @@
-# ruff: noqa: E501 -- prose and quiz text read better unbroken; Han characters count double.
 """The demo curriculum of Demo Polytechnic / 示范职业技术学院, in Chinese and English.
 
 Plain data: courses.demo turns it into pages, quizzes and generated diagrams. Lesson bodies are

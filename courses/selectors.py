@@ -675,13 +675,10 @@ def learner_dashboard(user, locale: Locale) -> dict:
 
 
 def earned_credentials(user_id: int) -> list[dict]:
-    """Credentials from the credentials app's selector when that app provides one."""
-    try:
-        from credentials import selectors as credential_selectors
-    except ImportError:
-        return []
-    reader = getattr(credential_selectors, "user_credentials", None)
-    return list(reader(user_id)) if callable(reader) else []
+    """The learner's credentials, from the credentials app's selector."""
+    from credentials import selectors as credential_selectors  # imported late: it imports us
+
+    return credential_selectors.user_credentials(user_id)
 
 
 # ---------------------------------------------------------------- instructor view
@@ -764,4 +761,195 @@ def instructor_report(course: CoursePage) -> dict:
         "quiz_average": round(sum(scores) / len(scores), 1) if scores else None,
         "stalls": stalls,
         "rows": rows,
+    }
+
+
+# ---------------------------------------------------------------- for accounts and employers
+
+
+def sponsorable_courses() -> list[dict]:
+    """Every live course an employer may sponsor seats in, as `course_summary` dicts."""
+    sources = (
+        CoursePage.objects.live()
+        .filter(locale__language_code=source_locale_code())
+        .order_by("title")
+        .values_list("pk", flat=True)
+    )
+    return [course_summary(pk) for pk in sources]
+
+
+def program_course_ids(program_page_id: int) -> list[int]:
+    """Source-locale page ids of the courses of a programme (any locale's programme id)."""
+    program = source_page(ProgramPage.objects.get(pk=program_page_id))
+    keys = program_course_keys(program)
+    return list(
+        CoursePage.objects.filter(
+            translation_key__in=keys, locale__language_code=source_locale_code()
+        ).values_list("pk", flat=True)
+    )
+
+
+def progress_for_users(user_ids: list[int], course_page_ids: list[int]) -> list[dict]:
+    """One row per active enrolment of `user_ids` in `course_page_ids` (source-locale ids):
+    {user_id, course_page_id, percent, completed_at, enrolled_at}. Queries do not grow with
+    the number of users."""
+    sources = {
+        p.translation_key: p
+        for p in CoursePage.objects.filter(pk__in=course_page_ids).only(
+            "pk",
+            "path",
+            "depth",
+            "translation_key",
+            "require_lessons",
+            "require_quizzes",
+            "require_labs",
+        )
+    }
+    if not sources or not user_ids:
+        return []
+    enrolments = list(
+        Enrolment.objects.filter(
+            user_id__in=user_ids, course_key__in=sources, status=Enrolment.Status.ACTIVE
+        )
+    )
+    completions = {
+        (c.user_id, c.course_key): c.completed_at
+        for c in CourseCompletion.objects.filter(user_id__in=user_ids, course_key__in=sources)
+    }
+    lesson_q = Q()
+    for page in sources.values():
+        lesson_q |= Q(path__startswith=page.path, depth__gt=page.depth)
+    lessons_by_course: dict[UUID, list[LessonPage]] = {}
+    for lesson in LessonPage.objects.live().filter(lesson_q).defer("body").order_by("path"):
+        for page in sources.values():
+            if lesson.path.startswith(page.path):
+                lessons_by_course.setdefault(page.translation_key, []).append(lesson)
+    rows: dict[tuple[int, UUID], dict] = {}
+    for row in LessonProgress.objects.filter(user_id__in=user_ids, course_key__in=sources):
+        rows.setdefault((row.user_id, row.course_key), {})[row.lesson_key] = row
+    result = []
+    for enrolment in enrolments:
+        key = (enrolment.user_id, enrolment.course_key)
+        course = sources[enrolment.course_key]
+        progress = _progress(
+            course,
+            lessons_by_course.get(course.translation_key, []),
+            rows.get(key, {}),
+            key in completions,
+        )
+        result.append(
+            {
+                "user_id": enrolment.user_id,
+                "course_page_id": course.pk,
+                "percent": progress.percent,
+                "completed_at": completions.get(key),
+                "enrolled_at": enrolment.enrolled_at,
+            }
+        )
+    return result
+
+
+def skills_framework() -> list[dict]:
+    """Every skill of the framework: [{code, name {"en","zh-hans"}, level, framework_url}]."""
+    return [skill.as_dict() for skill in Skill.objects.order_by("code")]
+
+
+def learner_export(user_id: int) -> dict:
+    """What the courses app holds about a learner, for their JSON data export."""
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "enrolments": [
+            {
+                "course_page_id": e.course_id,
+                "status": e.status,
+                "sponsorship_code": e.sponsorship_code,
+                "enrolled_at": iso(e.enrolled_at),
+                "last_seen_at": iso(e.last_seen_at),
+            }
+            for e in Enrolment.objects.filter(user_id=user_id).order_by("enrolled_at")
+        ],
+        "lesson_progress": [
+            {
+                "lesson_key": str(p.lesson_key),
+                "course_key": str(p.course_key),
+                "first_seen_at": iso(p.first_seen_at),
+                "read_at": iso(p.read_at),
+                "quiz_passed_at": iso(p.quiz_passed_at),
+                "quiz_best_score": p.quiz_best_score,
+                "lab_passed_at": iso(p.lab_passed_at),
+                "lab_best_score": p.lab_best_score,
+                "completed_at": iso(p.completed_at),
+            }
+            for p in LessonProgress.objects.filter(user_id=user_id).order_by("first_seen_at")
+        ],
+        "quiz_attempts": [
+            {
+                "quiz_key": str(a.quiz_key),
+                "number": a.number,
+                "score": a.score,
+                "passed": a.passed,
+                "answers": a.answers,
+                "submitted_at": iso(a.submitted_at),
+            }
+            for a in QuizAttempt.objects.filter(user_id=user_id).order_by("submitted_at")
+        ],
+        "completed_courses": [
+            {"course_page_id": c.course_id, "completed_at": iso(c.completed_at)}
+            for c in CourseCompletion.objects.filter(user_id=user_id).order_by("completed_at")
+        ],
+    }
+
+
+def staff_institution_ids(user_id: int) -> list[int]:
+    """Institutions whose editor or reviewer group `user_id` belongs to."""
+    return list(
+        Institution.objects.filter(
+            Q(editors_group__user__pk=user_id) | Q(reviewers_group__user__pk=user_id)
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+
+def program_summary(program_page_id: int) -> dict:
+    """A programme in both languages, in the shape of `course_summary` (for credentials):
+    hours add up over its courses, skills are their union, level is the highest."""
+    page = ProgramPage.objects.select_related("locale").get(pk=program_page_id)
+    source = source_page(page)
+    versions = {
+        p.locale.language_code: p
+        for p in ProgramPage.objects.filter(translation_key=page.translation_key).select_related(
+            "locale"
+        )
+    }
+    zh = versions.get("zh-hans", source)
+    en = versions.get("en", source)
+    courses = list(
+        CoursePage.objects.filter(
+            translation_key__in=program_course_keys(source),
+            locale__language_code=source_locale_code(),
+        ).prefetch_related("skills")
+    )
+    skills = {skill.code: skill.as_dict() for course in courses for skill in course.skills.all()}
+    order = list(Level.values)
+    levels = [course.level for course in courses if course.level in order]
+    institution = (
+        Institution.objects.select_related("logo", "root_page").get(pk=source.institution_id)
+        if source.institution_id
+        else None
+    )
+    return {
+        "id": source.pk,
+        "url": source.get_full_url() or "",
+        "title": {"en": en.title, "zh-hans": zh.title},
+        "description": {"en": en.summary, "zh-hans": zh.summary},
+        "hours": sum(course.hours for course in courses),
+        "level": max(levels, key=order.index) if levels else "",
+        "skills": [skills[code] for code in sorted(skills)],
+        "institution": _institution_dict(institution),
+        "credential_template_id": source.credential_template_id,
+        "outcomes": {"en": en.outcomes_list, "zh-hans": zh.outcomes_list},
     }

@@ -29,6 +29,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from lms import services as lms_services
+
 from . import selectors
 from .grading import QuizResult, grade_quiz, submitted_question_ids
 from .models import (
@@ -172,6 +174,10 @@ def enrolment_create(
             )
     now = timezone.now()
     with transaction.atomic():
+        if code:
+            # The employer's seat is taken in the same transaction as the enrolment, so a
+            # refused code (used up, expired, not for this course) enrols nobody.
+            lms_services.sponsorship_code_redeem(code, user_id, source.pk)
         enrolment = (
             Enrolment.objects.select_for_update()
             .filter(user_id=user_id, course_key=course.translation_key)

@@ -1,7 +1,7 @@
 """The only door to the courses app: its agreed selectors (see docs/briefs contracts).
 
-Imported lazily so this app loads (and its tests run) whether or not courses is installed
-yet; tests replace these two functions with fakes.
+Imported when first called, because courses imports the credentials selectors itself; tests
+that isolate credentials from courses replace these functions with fakes.
 """
 
 from typing import Any
@@ -15,11 +15,10 @@ def course_summary(course_page_id: int) -> dict[str, Any]:
 
 
 def program_summary(program_page_id: int) -> dict[str, Any]:
-    """`courses.selectors.program_summary` when courses provides it, else the course shape."""
+    """`courses.selectors.program_summary`: the programme in the shape of a course summary."""
     from courses import selectors
 
-    summary = getattr(selectors, "program_summary", None) or selectors.course_summary
-    return summary(program_page_id)
+    return selectors.program_summary(program_page_id)
 
 
 def institution_summary(institution_id: int) -> dict[str, Any]:
@@ -32,17 +31,11 @@ def institution_summary(institution_id: int) -> dict[str, Any]:
 def staff_institution_ids(user) -> set[int] | None:
     """The institutions whose credentials `user` may revoke or suspend; None means all.
 
-    Superusers manage every institution. Others get what
-    `courses.selectors.staff_institution_ids(user_id)` returns when courses provides it (a
-    proposed addition to the contract); until then the permission alone decides.
+    Superusers manage every institution; other staff manage the institutions whose editor or
+    reviewer group they belong to (`courses.selectors.staff_institution_ids`).
     """
     if user.is_superuser:
         return None
-    try:
-        from courses import selectors
-    except ImportError:  # courses not installed yet: the permission alone decides
-        return None
-    finder = getattr(selectors, "staff_institution_ids", None)
-    if finder is None:
-        return None
-    return {int(i) for i in finder(user.pk)}
+    from courses import selectors
+
+    return {int(i) for i in selectors.staff_institution_ids(user.pk)}

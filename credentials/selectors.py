@@ -96,3 +96,77 @@ def issuer_by_did(did: str | None) -> Issuer | None:
     did = did.split("#", 1)[0]
     key = IssuerKey.objects.select_related("issuer").filter(did=did).first()
     return key.issuer if key else None
+
+
+# ---------------------------------------------------------------- for other apps
+
+
+def _verified_status(credential: IssuedCredential, resolver) -> tuple[str, bool]:
+    """(status, verified): a live verification of the stored signed credential; a credential
+    that fails verification is never reported as valid."""
+    result = vc.verify_credential(credential.document, resolver)
+    verified = result.verdict == vc.Verdict.VALID
+    if credential.status != IssuedCredential.Status.ACTIVE:
+        return credential.status, False
+    if verified:
+        return "valid", True
+    failed = {check.code for check in result.checks if check.outcome == vc.Outcome.FAILED}
+    return ("expired" if "expired" in failed else "unknown"), False
+
+
+def credentials_for_users(user_ids: list[int]) -> list[dict[str, Any]]:
+    """Credentials held by `user_ids`, each verified live against this site's keys and status
+    lists: [{id, user_id, achievement {"en","zh-hans"}, skills, issued_at, url, status,
+    verified}]."""
+    from .resolver import SiteResolver
+
+    resolver = SiteResolver()
+    rows = []
+    credentials = IssuedCredential.objects.select_related("template").filter(holder_id__in=user_ids)
+    for credential in credentials.order_by("issued_at"):
+        status, verified = _verified_status(credential, resolver)
+        template = credential.template
+        rows.append(
+            {
+                "id": str(credential.public_id),
+                "user_id": credential.holder_id,
+                "achievement": {"en": template.name_en, "zh-hans": template.name_zh},
+                "skills": list(template.skills or []),
+                "issued_at": credential.issued_at,
+                "url": conf.absolute_url(credential.get_absolute_url()),
+                "status": status,
+                "verified": verified,
+            }
+        )
+    return rows
+
+
+def user_credentials(user_id: int) -> list[dict[str, Any]]:
+    """The learner's credentials for their dashboard: [{title, url, status}] in the active
+    language, newest first."""
+    from django.utils.translation import get_language
+
+    chinese = (get_language() or "").startswith("zh")
+    return [
+        {
+            "title": c.template.name_zh if chinese else c.template.name_en,
+            "url": c.get_absolute_url(),
+            "status": c.status,
+        }
+        for c in wallet_credentials(user_id).order_by("-issued_at")
+    ]
+
+
+def learner_export(user_id: int) -> list[dict[str, Any]]:
+    """Every credential issued to the learner, with its signed document, for their export."""
+    return [
+        {
+            "id": str(c.public_id),
+            "status": c.status,
+            "status_reason": c.status_reason,
+            "issued_at": c.issued_at.isoformat(),
+            "shared": c.shared,
+            "credential": credential_document(c),
+        }
+        for c in wallet_credentials(user_id).order_by("issued_at")
+    ]

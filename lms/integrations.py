@@ -1,9 +1,8 @@
 """The one place where accounts and organisations call the courses and credentials apps.
 
-Only their public `selectors` and `services` are used (import-linter contract). The functions
-marked *proposed* are not yet in those apps: their shapes are written here so the lead can
-wire them at merge; until then each call degrades to "nothing known" and logs it once, so the
-employer and learner pages keep working. Tests patch the functions of this module.
+Only their public `selectors` and `services` are used (import-linter contract). They are
+imported when first called, because the courses and credentials apps import `lms.services`
+themselves. Tests that isolate accounts from those apps patch the functions of this module.
 """
 
 import importlib
@@ -18,82 +17,67 @@ logger = logging.getLogger(__name__)
 @cache
 def _function(dotted: str):
     module_name, name = dotted.rsplit(".", 1)
-    try:
-        return getattr(importlib.import_module(module_name), name)
-    except (ImportError, AttributeError):
-        logger.warning("integration not wired yet", extra={"function": dotted})
-        return None
+    return getattr(importlib.import_module(module_name), name)
 
 
-def _call(dotted: str, default: Any, *args, **kwargs):
-    function = _function(dotted)
-    return default if function is None else function(*args, **kwargs)
+def _call(dotted: str, *args, **kwargs):
+    """Call the other app's public function named `dotted`."""
+    return _function(dotted)(*args, **kwargs)
 
 
 def course_summary(course_page_id: int) -> dict | None:
     """courses.selectors.course_summary (agreed contract); None when unknown."""
-    return _call("courses.selectors.course_summary", None, course_page_id)
+    return _call("courses.selectors.course_summary", course_page_id)
 
 
 def sponsorable_courses() -> list[dict]:
-    """Courses an employer may sponsor, as course_summary dicts (*proposed*:
-    `courses.selectors.sponsorable_courses() -> list[dict]`, live courses of every institution).
-    """
-    return _call("courses.selectors.sponsorable_courses", [])
+    """Courses an employer may sponsor, as course_summary dicts (`courses.selectors.sponsorable_courses() -> list[dict]`, live courses of every institution)."""
+    return _call("courses.selectors.sponsorable_courses")
 
 
 def program_course_ids(program_page_id: int) -> list[int]:
-    """The courses of a programme (*proposed*: `courses.selectors.program_course_ids`)."""
-    return _call("courses.selectors.program_course_ids", [], program_page_id)
+    """The courses of a programme (`courses.selectors.program_course_ids`)."""
+    return _call("courses.selectors.program_course_ids", program_page_id)
 
 
 def progress_for_users(user_ids: list[int], course_page_ids: list[int]) -> list[dict]:
-    """Progress rows (*proposed*: `courses.selectors.progress_for_users(user_ids,
+    """Progress rows (`courses.selectors.progress_for_users(user_ids,
     course_page_ids)`), one per enrolment: {user_id, course_page_id, percent: int 0-100,
     completed_at: datetime | None, enrolled_at: datetime}.
     """
     if not user_ids or not course_page_ids:
         return []
-    return _call("courses.selectors.progress_for_users", [], user_ids, course_page_ids)
+    return _call("courses.selectors.progress_for_users", user_ids, course_page_ids)
 
 
 def skills_framework() -> list[dict]:
-    """Every skill of the framework (*proposed*: `courses.selectors.skills_framework()`):
+    """Every skill of the framework (`courses.selectors.skills_framework()`):
     [{code, name: {"en", "zh-hans"}, level, framework_url}].
     """
-    return _call("courses.selectors.skills_framework", [])
+    return _call("courses.selectors.skills_framework")
 
 
 def enrolment_create(user_id: int, course_page_id: int, sponsorship_code: str | None):
     """courses.services.enrolment_create (agreed contract). Raises ValidationError if refused."""
-    function = _function("courses.services.enrolment_create")
-    if function is None:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        raise ValidationError(_("Enrolment is not available yet."))
-    return function(user_id, course_page_id, sponsorship_code)
+    return _function("courses.services.enrolment_create")(user_id, course_page_id, sponsorship_code)
 
 
 def credentials_for_users(user_ids: list[int]) -> list[dict]:
-    """Credentials held, verified live by the credentials app (*proposed*:
-    `credentials.selectors.credentials_for_users(user_ids)`): [{id: str, user_id,
+    """Credentials held, verified live by the credentials app (`credentials.selectors.credentials_for_users(user_ids)`): [{id: str, user_id,
     achievement: {"en", "zh-hans"}, skills: [{code, name: {"en","zh-hans"}, level}],
     issued_at: datetime, url, status: "valid"|"revoked"|"suspended"|"expired"|"unknown",
     verified: bool}]; `verified` is the outcome of a real verification, never assumed.
     """
     if not user_ids:
         return []
-    return _call("credentials.selectors.credentials_for_users", [], user_ids)
+    return _call("credentials.selectors.credentials_for_users", user_ids)
 
 
 def learner_export(user_id: int) -> dict[str, Any]:
-    """What the other apps hold about a learner, for the JSON data export (*proposed*:
-    `courses.selectors.learner_export(user_id)` and `credentials.selectors.learner_export`).
-    """
+    """What the other apps hold about a learner, for the JSON data export (`courses.selectors.learner_export(user_id)` and `credentials.selectors.learner_export`)."""
     return {
-        "courses": _call("courses.selectors.learner_export", None, user_id),
-        "credentials": _call("credentials.selectors.learner_export", None, user_id),
+        "courses": _call("courses.selectors.learner_export", user_id),
+        "credentials": _call("credentials.selectors.learner_export", user_id),
     }
 
 

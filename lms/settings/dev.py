@@ -15,3 +15,6 @@ STORAGES = {
 CREDENTIALS_KEY_SECRET = env(
     "CREDENTIALS_KEY_SECRET", default="dev-and-test-only-credentials-key-secret"
 )
+
+# Page-by-page admin logs are useful in production, noise while loading the demo locally.
+LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405
