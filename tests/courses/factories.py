@@ -16,10 +16,16 @@ from courses.models import (
     Quiz,
     Skill,
 )
+from tests.accounts.factories import totp_for
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """A learner with a usable password ("pw-123456")."""
+    """A user with a usable password ("pw-123456") and a TOTP second factor.
+
+    Institution staff must use a second factor (lms.accounts MFA policy) and these tests give
+    users staff roles after creation, so every user has one; tests sign in with force_login,
+    which skips the login stages, so learners are unaffected.
+    """
 
     class Meta:
         model = get_user_model()
@@ -33,6 +39,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _after_postgeneration(cls, instance, create, results=None):
         if create:
             instance.save()
+            totp_for(instance)
 
 
 class SkillFactory(factory.django.DjangoModelFactory):
