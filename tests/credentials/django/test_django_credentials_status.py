@@ -133,9 +133,17 @@ def test_admin_refuses_a_change_without_reason(issue, staff, client):
     assert credential.status == "active"
 
 
-def test_admin_needs_the_status_permission(issue, django_user_model, client):
-    """Wagtail users without the permission cannot open the screen."""
+def test_admin_needs_the_status_permission(issue, django_user_model, client, monkeypatch):
+    """Wagtail users without the permission cannot open the screen; staff of the issuing
+    institution with it can."""
+    from courses import selectors as course_selectors
+
     credential = issue()
+    monkeypatch.setattr(
+        course_selectors,
+        "staff_institution_ids",
+        lambda user_id: [credential.template.institution_id],
+    )
     editor = django_user_model.objects.create_user(
         email="editor@example.com", password="x", is_staff=True
     )
