@@ -1,0 +1,243 @@
+"""Diagnostics and faults, with their messages in English and Simplified Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# code -> (English template, zh-Hans template); templates use str.format fields.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "E_SYNTAX": ("syntax error: {detail}", "语法错误：{detail}"),
+    "E_EXPECTED": ("expected {expected} but found {found}", "此处应为 {expected}，实际为 {found}"),
+    "E_CHAR": ("unexpected character {char}", "意外的字符 {char}"),
+    "E_UNTERMINATED_COMMENT": ("comment is not closed", "注释没有结束"),
+    "E_UNTERMINATED_STRING": ("string literal is not closed", "字符串没有结束"),
+    "E_BAD_LITERAL": ("invalid literal {text}: {detail}", "无效的字面量 {text}：{detail}"),
+    "E_BAD_ADDRESS": ("invalid direct address {text}", "无效的直接地址 {text}"),
+    "E_TOO_MANY_ERRORS": ("too many errors, stopping here", "错误太多，到此为止"),
+    "E_UNDECLARED": ("'{name}' is not declared", "'{name}' 未声明"),
+    "E_DUPLICATE": ("'{name}' is declared twice", "'{name}' 重复声明"),
+    "E_UNKNOWN_TYPE": ("unknown type '{name}'", "未知的类型 '{name}'"),
+    "E_TYPE_MISMATCH": (
+        "type mismatch: cannot use {actual} where {expected} is expected"
+        " (use an explicit conversion such as {hint})",
+        "类型不匹配：需要 {expected}，却给出了 {actual}（请使用显式转换，例如 {hint}）",
+    ),
+    "E_OPERAND": (
+        "operator {op} cannot be applied to {types}",
+        "运算符 {op} 不能用于 {types}",
+    ),
+    "E_CONST_ASSIGN": ("cannot assign to constant '{name}'", "不能给常量 '{name}' 赋值"),
+    "E_INPUT_ASSIGN": (
+        "cannot assign to input '{name}' of another block from outside;"
+        " pass it in the call instead",
+        "不能从外部给其他功能块的输入 '{name}' 赋值；请在调用时传入",
+    ),
+    "E_NOT_ASSIGNABLE": ("this expression cannot be assigned to", "此表达式不能被赋值"),
+    "E_RECURSION": ("recursion is not allowed: {cycle}", "不允许递归：{cycle}"),
+    "E_CASE_OVERLAP": (
+        "CASE label {label} overlaps an earlier label and can never be reached",
+        "CASE 标签 {label} 与前面的标签重叠，永远不会被执行",
+    ),
+    "E_NOT_CALLABLE": ("'{name}' cannot be called", "'{name}' 不能被调用"),
+    "E_CALL_ARGS": ("wrong arguments for '{name}': {detail}", "'{name}' 的参数有误：{detail}"),
+    "E_NO_MEMBER": ("'{type}' has no member '{name}'", "'{type}' 没有成员 '{name}'"),
+    "E_NOT_ARRAY": ("'{name}' is not an array", "'{name}' 不是数组"),
+    "E_INDEX_COUNT": (
+        "array needs {expected} index(es), got {actual}",
+        "数组需要 {expected} 个下标，实际给出 {actual} 个",
+    ),
+    "E_INDEX_RANGE": (
+        "index {index} is outside the bounds {lo}..{hi}",
+        "下标 {index} 超出范围 {lo}..{hi}",
+    ),
+    "E_CONST_EXPR": ("a constant expression is needed here", "这里需要常量表达式"),
+    "E_RANGE": ("value {value} does not fit in {type}", "数值 {value} 超出 {type} 的范围"),
+    "E_LIMIT": ("{what} exceeds the limit of {limit}", "{what} 超出限制 {limit}"),
+    "E_EXIT_OUTSIDE_LOOP": ("EXIT is only allowed inside a loop", "EXIT 只能用在循环中"),
+    "E_FOR_VAR": (
+        "the FOR control variable must be a local integer variable",
+        "FOR 循环变量必须是局部整数变量",
+    ),
+    "E_NO_PROGRAM": ("the source declares no PROGRAM", "源程序中没有 PROGRAM"),
+    "E_MANY_PROGRAMS": (
+        "several PROGRAMs need a CONFIGURATION that says how to run them",
+        "有多个 PROGRAM 时需要 CONFIGURATION 说明如何运行",
+    ),
+    "E_ADDRESS_CONFLICT": (
+        "address {address} is already used by '{other}'",
+        "地址 {address} 已被 '{other}' 使用",
+    ),
+    "E_IO_CONFLICT": (
+        "'{name}' is predeclared as {expected} at {address}, not {actual}",
+        "'{name}' 已预先声明为 {address} 上的 {expected}，而不是 {actual}",
+    ),
+    "E_EXTERNAL": (
+        "VAR_EXTERNAL '{name}' has no matching VAR_GLOBAL",
+        "VAR_EXTERNAL '{name}' 没有对应的 VAR_GLOBAL",
+    ),
+    "E_TASK": ("invalid task: {detail}", "无效的任务：{detail}"),
+    "E_UNSUPPORTED": ("{what} is not supported", "不支持 {what}"),
+    "E_FB_IN_FUNCTION": (
+        "a FUNCTION cannot contain function block instances",
+        "FUNCTION 中不能包含功能块实例",
+    ),
+    "E_DIV_ZERO": ("division by zero", "除数为零"),
+    "W_UNUSED": ("'{name}' is never used", "'{name}' 从未使用"),
+    # runtime faults
+    "F_WATCHDOG": (
+        "watchdog: the scan ran more than {limit} loop iterations (endless loop?)",
+        "看门狗：本次扫描的循环次数超过 {limit}（是否死循环？）",
+    ),
+    "F_WATCHDOG_TIME": (
+        "watchdog: the scan took longer than {limit} ms of wall time",
+        "看门狗：本次扫描的实际耗时超过 {limit} 毫秒",
+    ),
+    "F_DIV_ZERO": ("division by zero", "除数为零"),
+    "F_INDEX": (
+        "array index {index} is outside the bounds {lo}..{hi}",
+        "数组下标 {index} 超出范围 {lo}..{hi}",
+    ),
+    "F_RANGE": (
+        "value {value} is outside the subrange {lo}..{hi}",
+        "数值 {value} 超出子范围 {lo}..{hi}",
+    ),
+    "F_STRING": ("string operation failed: {detail}", "字符串操作失败：{detail}"),
+    "F_MATH": ("math error: {detail}", "数学运算错误：{detail}"),
+    "F_INTERNAL": ("internal engine error: {detail}", "引擎内部错误：{detail}"),
+    # access errors (Runtime.read/write)
+    "A_UNKNOWN": ("no variable or address named '{name}'", "没有名为 '{name}' 的变量或地址"),
+    "A_VALUE": (
+        "'{value}' is not a valid {type} value for '{name}'",
+        "'{value}' 不是 '{name}' 的有效 {type} 值",
+    ),
+    "A_NOT_SCALAR": ("'{name}' is not a single value", "'{name}' 不是单个值"),
+    "A_TIMELINE": ("invalid timeline: {detail}", "无效的时间线：{detail}"),
+    "A_SNAPSHOT": ("invalid snapshot: {detail}", "无效的快照：{detail}"),
+}
+
+
+def render(code: str, args: dict, lang: str = "en") -> str:
+    """Render the message for ``code`` in ``lang`` ("en" or "zh")."""
+    en, zh = MESSAGES.get(code, ("{code}", "{code}"))
+    template = zh if lang.lower().startswith("zh") else en
+    try:
+        return template.format(code=code, **args)
+    except (KeyError, IndexError, ValueError):
+        return f"{code} {args}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A compile-time error or warning located in the source (1-based positions)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    args: dict = field(default_factory=dict, compare=False)
+    source_line: str = field(default="", compare=False, repr=False)
+    severity: str = "error"
+
+    def message(self, lang: str = "en") -> str:
+        """The readable message in ``lang`` ("en" or "zh")."""
+        return render(self.code, self.args, lang)
+
+    def excerpt(self) -> str:
+        """The source line with a caret under the offending text."""
+        text = self.source_line.rstrip("\n").expandtabs(1)
+        if not text:
+            return ""
+        width = 1
+        if self.end_line == self.line and self.end_column > self.column:
+            width = self.end_column - self.column
+        width = max(1, min(width, len(text) - self.column + 2))
+        return f"{text}\n{' ' * (self.column - 1)}{'^' * width}"
+
+    def format(self, lang: str = "en", filename: str = "<source>") -> str:
+        """A compiler-style report: ``file:line:col: error[CODE]: message`` and the excerpt."""
+        head = f"{filename}:{self.line}:{self.column}: {self.severity}[{self.code}]: "
+        head += self.message(lang)
+        excerpt = self.excerpt()
+        return head + ("\n" + excerpt if excerpt else "")
+
+    def to_dict(self, lang: str = "en") -> dict:
+        """JSON-compatible form of this diagnostic."""
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message(lang),
+            "excerpt": self.excerpt(),
+        }
+
+
+class CompileError(Exception):
+    """Raised by ``compile_program`` with every error found in the source."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        first = self.diagnostics[0].message("en") if self.diagnostics else "compile error"
+        super().__init__(f"{len(self.diagnostics)} error(s); first: {first}")
+
+    def format(self, lang: str = "en", filename: str = "<source>") -> str:
+        """Every diagnostic, formatted, one after the other."""
+        return "\n".join(d.format(lang, filename) for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Why a running PLC stopped in FAULT state, and where in the source."""
+
+    code: str
+    line: int
+    column: int = 1
+    args: dict = field(default_factory=dict, compare=False)
+    clock_ms: int = 0
+
+    def message(self, lang: str = "en") -> str:
+        """The readable reason in ``lang`` ("en" or "zh"), with the line."""
+        text = render(self.code, self.args, lang)
+        if self.line:
+            text += (
+                f" (第 {self.line} 行)" if lang.lower().startswith("zh") else f" (line {self.line})"
+            )
+        return text
+
+    def to_dict(self, lang: str = "en") -> dict:
+        """JSON-compatible form (also used in snapshots)."""
+        return {
+            "code": self.code,
+            "line": self.line,
+            "column": self.column,
+            "args": dict(self.args),
+            "clock_ms": self.clock_ms,
+            "message": self.message(lang),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Fault:
+        """Inverse of ``to_dict``."""
+        return cls(
+            code=str(data["code"]),
+            line=int(data.get("line", 0)),
+            column=int(data.get("column", 1)),
+            args=dict(data.get("args", {})),
+            clock_ms=int(data.get("clock_ms", 0)),
+        )
+
+
+class AccessError(LookupError):
+    """Raised by ``Runtime.read``/``write``/``force`` for an unknown name or a bad value."""
+
+    def __init__(self, code: str, **args):
+        self.code = code
+        self.args_dict = args
+        super().__init__(render(code, args, "en"))
+
+    def message(self, lang: str = "en") -> str:
+        """The readable message in ``lang``."""
+        return render(self.code, self.args_dict, lang)

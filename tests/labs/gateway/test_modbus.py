@@ -1,0 +1,212 @@
+"""Modbus TCP into a running sandbox, with OpenPLC's address map and a real pymodbus client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from pymodbus.client import AsyncModbusTcpClient
+
+from labs.engine import compile_program
+from labs.engine.plants import create_plant
+from labs.gateway.modbus import ModbusGateway
+from labs.gateway.sandbox import Sandbox
+
+from .conftest import free_port
+
+MAP_PROGRAM = """
+PROGRAM MapProbe
+VAR
+    lamp AT %QX0.1 : BOOL;
+    far AT %QX1.2 : BOOL;
+    button AT %IX0.1 : BOOL;
+    echo AT %QX0.0 : BOOL;
+    analog AT %IW2 : INT;
+    out_word AT %QW1 : INT;
+    copy AT %QW0 : INT;
+    setpoint AT %MW3 : INT;
+    big AT %MD1 : DINT;
+END_VAR
+lamp := TRUE;
+far := TRUE;
+echo := button;
+out_word := -2;
+copy := analog + setpoint;
+big := -100000;
+END_PROGRAM
+"""
+
+TANK_HMI = """
+PROGRAM TankWithHmi
+VAR
+    hmi_start AT %QX1.0 : BOOL;
+    run : BOOL;
+    fill : BOOL;
+END_VAR
+run := (START OR hmi_start OR run) AND STOP;
+hmi_start := FALSE;
+IF NOT LS_LOW THEN fill := TRUE; END_IF;
+IF LS_HIGH OR LEVEL > 1750 THEN fill := FALSE; END_IF;
+V_IN := run AND fill;
+V_OUT := run;
+END_PROGRAM
+"""
+
+
+async def _serve(sandbox: Sandbox):
+    port = free_port()
+    gateway = ModbusGateway(sandbox, "127.0.0.1", port)
+    await gateway.start()
+    stop = asyncio.Event()
+    task = asyncio.create_task(sandbox.run(stop))
+    return port, gateway, stop, task
+
+
+async def _close(gateway, stop, task):
+    stop.set()
+    await task
+    await gateway.stop()
+
+
+def test_openplc_address_map(run_async):
+    """Coils, discrete inputs, input and holding registers map to %QX, %IX, %IW, %QW/%MW/%MD."""
+
+    async def scenario():
+        sandbox = Sandbox(compile_program(MAP_PROGRAM), scan_ms=10)
+        port, gateway, stop, task = await _serve(sandbox)
+        client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
+        try:
+            await client.connect()
+            await asyncio.sleep(0.05)
+            coils = await client.read_coils(0, count=16)
+            assert coils.bits[:3] == [False, True, False]
+            assert coils.bits[10] is True  # %QX1.2 = 1 * 8 + 2
+            holding = await client.read_holding_registers(0, count=2)
+            assert holding.registers == [0, 0xFFFE]  # %QW0, %QW1 = -2 as 16-bit
+            md = await client.read_holding_registers(2048 + 2, count=2)
+            assert md.registers == [0xFFFE, 0x7960]  # -100000 high word first
+            assert not (await client.write_register(1024 + 3, 40)).isError()  # %MW3
+            await asyncio.sleep(0.1)
+            assert sandbox.image["%MW3"] == 40
+            sandbox.runtime.set_input("%IW2", 5)
+            await asyncio.sleep(0.1)
+            assert (await client.read_input_registers(2, count=1)).registers == [5]
+            assert (await client.read_holding_registers(0, count=1)).registers == [45]
+            assert (await client.read_discrete_inputs(0, count=2)).bits[:2] == [False, False]
+        finally:
+            client.close()
+            await _close(gateway, stop, task)
+
+    run_async(scenario())
+
+
+def test_outside_the_image_is_exception_02(run_async):
+    """Reads and writes past the located addresses answer exception 02, not zeros."""
+
+    async def scenario():
+        sandbox = Sandbox(compile_program(MAP_PROGRAM), scan_ms=10)
+        port, gateway, stop, task = await _serve(sandbox)
+        client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
+        try:
+            await client.connect()
+            requests = [
+                client.read_coils(16, count=1),
+                client.read_discrete_inputs(100, count=1),
+                client.read_input_registers(3, count=1),
+                client.read_holding_registers(2, count=1),
+                client.read_holding_registers(1024, count=5),
+                client.read_holding_registers(2052, count=1),
+                client.write_register(500, 1),
+                client.write_coil(4000, True),
+            ]
+            for request in requests:
+                response = await request
+                assert response.isError() and response.exception_code == 2
+        finally:
+            client.close()
+            await _close(gateway, stop, task)
+
+    run_async(scenario())
+
+
+def test_client_drives_the_plant(run_async):
+    """An HMI coil starts the tank; the valve opens and the level register rises."""
+
+    async def scenario():
+        plant = create_plant("tank", seed=1)
+        program = compile_program(TANK_HMI, io=plant.io_points())
+        sandbox = Sandbox(program, plant=plant, scan_ms=10)
+        port, gateway, stop, task = await _serve(sandbox)
+        client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
+        try:
+            await client.connect()
+            before = (await client.read_input_registers(0, count=1)).registers[0]
+            assert (await client.read_coils(0, count=2)).bits[:2] == [False, False]
+            assert not (await client.write_coil(8, True)).isError()  # %QX1.0
+            await asyncio.sleep(1.5)
+            assert (await client.read_coils(0, count=2)).bits[:2] == [True, True]
+            after = (await client.read_input_registers(0, count=1)).registers[0]
+            assert after > before + 10
+        finally:
+            client.close()
+            await _close(gateway, stop, task)
+
+    run_async(scenario())
+
+
+async def _garbage_client(port: int) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"\x00\x01\x00\x00\x00\xff\x01\x03" + bytes(range(256)) * 4)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    await writer.drain()
+    with contextlib.suppress(asyncio.TimeoutError, ConnectionError):
+        await asyncio.wait_for(reader.read(100), 0.5)
+    writer.close()
+
+
+async def _rude_client(port: int) -> None:
+    _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"\x00\x07\x00\x00\x00\x06\x01\x03\x00")  # half a request, then gone
+    await writer.drain()
+    writer.transport.abort()
+
+
+async def _flood_client(port: int, count: int) -> int:
+    client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
+    await client.connect()
+    answered = 0
+    for _ in range(count):
+        response = await client.read_holding_registers(0, count=2)
+        answered += not response.isError()
+    client.close()
+    return answered
+
+
+def test_bad_clients_do_not_stop_the_plc_or_other_clients(run_async):
+    """Garbage frames, abrupt disconnects and a bounded flood leave the PLC and a client fine."""
+
+    async def scenario():
+        sandbox = Sandbox(compile_program(MAP_PROGRAM), scan_ms=10)
+        port, gateway, stop, task = await _serve(sandbox)
+        good = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
+        try:
+            await good.connect()
+            scans_before = sandbox.scans
+            results = await asyncio.gather(
+                _garbage_client(port),
+                _rude_client(port),
+                _rude_client(port),
+                _flood_client(port, 300),
+                return_exceptions=True,
+            )
+            assert results[3] == 300
+            await asyncio.sleep(0.1)
+            assert sandbox.scans > scans_before
+            assert sandbox.runtime.status == "RUN"
+            response = await good.read_holding_registers(0, count=2)
+            assert response.registers[1] == 0xFFFE
+        finally:
+            good.close()
+            await _close(gateway, stop, task)
+
+    run_async(scenario())
