@@ -8,6 +8,7 @@ generator trusts these annotations: it runs only when the checker found no error
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -145,6 +146,10 @@ class InstanceInfo:
     display: str
     pou: PouInfo
     task: TaskInfo | None
+
+
+# CPython compiles at most 20 nested blocks per function; the generated code uses a few.
+MAX_LOOP_NESTING = 16
 
 
 class _Stop(Exception):
@@ -889,23 +894,28 @@ class Checker:
                     t = self.expr(part)
                     if t is not None:
                         self.require(sym.type, part, t)
-            self.loop_depth += 1
+            self._enter_loop(stmt)
             self.statements(stmt.body)
             self.loop_depth -= 1
         elif isinstance(stmt, n.While):
             self.pou.has_loops = True
             self.require_bool(stmt.cond)
-            self.loop_depth += 1
+            self._enter_loop(stmt)
             self.statements(stmt.body)
             self.loop_depth -= 1
         elif isinstance(stmt, n.Repeat):
             self.pou.has_loops = True
-            self.loop_depth += 1
+            self._enter_loop(stmt)
             self.statements(stmt.body)
             self.loop_depth -= 1
             self.require_bool(stmt.cond)
         elif isinstance(stmt, n.Exit) and self.loop_depth == 0:
             self.error("E_EXIT_OUTSIDE_LOOP", stmt.span)
+
+    def _enter_loop(self, stmt) -> None:
+        self.loop_depth += 1
+        if self.loop_depth == MAX_LOOP_NESTING + 1:
+            self.error("E_LIMIT", stmt.span, what="loop nesting", limit=MAX_LOOP_NESTING)
 
     def case(self, stmt: n.Case) -> None:
         sel_type = self.expr(stmt.selector)
@@ -1013,6 +1023,8 @@ class Checker:
         """Report a type mismatch when ``actual`` cannot be used as ``expected``."""
         if actual is None or expected is None:
             return
+        if isinstance(expected, T.LiteralType):  # e.g. CASE 1 + 2 OF: any number goes
+            expected = T.LINT if expected.kind == "int" else T.LREAL
         if isinstance(actual, T.LiteralType):
             value = self.const_value(expr)
             k = T.kind_of(expected)
@@ -1157,10 +1169,16 @@ class Checker:
                     return None
                 return T.LiteralType("int", e.value)
             if e.kind == "real":
+                if not math.isfinite(e.value):
+                    self.error("E_RANGE", e.span, value=self._text(e)[:30], type="LREAL")
+                    return None
                 return T.LiteralType("real", e.value)
             if e.kind == "bool":
                 return T.BOOL
             if e.kind == "time":
+                if not T.fits(e.value, T.LINT):
+                    self.error("E_RANGE", e.span, value=self._text(e)[:30], type="TIME")
+                    return None
                 return T.TIME
             if e.kind == "string":
                 if len(e.value) > self.limits.max_string_length:
@@ -1281,7 +1299,8 @@ class Checker:
         else:
             bad = True
         if bad:
-            self.error("E_OPERAND", e.span, op=op, types=f"{lt} and {rt}")
+            if not self._literal_out_of_range([(e.left, lt), (e.right, rt)]):
+                self.error("E_OPERAND", e.span, op=op, types=f"{lt} and {rt}")
             return None
         if isinstance(result, T.LiteralType):
             value = self.const_value(e)
@@ -1293,6 +1312,20 @@ class Checker:
             self.error("E_DIV_ZERO", e.right.span)
             return None
         return result
+
+    def _literal_out_of_range(self, operands) -> bool:
+        """Report E_RANGE when an integer literal does not fit the other operands' type."""
+        typed = [t for _e, t in operands if T.kind_of(t) in ("int", "bit")]
+        typed = [t for t in typed if not isinstance(t, T.LiteralType)]
+        if not typed:
+            return False
+        for expr, t in operands:
+            if isinstance(t, T.LiteralType) and t.kind == "int" and t.value is not None:
+                target = typed[0]
+                if not T.fits(t.value, target):
+                    self.error("E_RANGE", expr.span, value=t.value, type=target)
+                    return True
+        return False
 
     def _common_bits(self, a, b):
         if isinstance(a, T.LiteralType) and a.kind == "int":
@@ -1493,6 +1526,8 @@ class Checker:
         result = None
 
         def bad(detail="") -> None:
+            if self._literal_out_of_range(list(zip(args, types, strict=True))):
+                return
             self.error(
                 "E_OPERAND",
                 e.span,

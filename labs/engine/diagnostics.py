@@ -116,10 +116,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Phrases that appear as message arguments (parser expectations, limits...).
+PHRASES_ZH = {
+    "an expression": "表达式",
+    "a statement": "语句",
+    "a name": "名称",
+    "a type": "类型",
+    "a type name": "类型名",
+    "a POU name": "POU 名称",
+    "a variable name": "变量名",
+    "a member name": "成员名",
+    "a field name": "字段名",
+    "the loop variable": "循环变量",
+    "an enumeration value": "枚举值",
+    "a task name": "任务名",
+    "a program type": "程序类型",
+    "a program instance name": "程序实例名",
+    "a configuration name": "配置名",
+    "end of file": "文件结尾",
+    "':=' (assignment)": "':='（赋值）",
+    "':=' or a call": "':=' 或调用",
+    "a direct address like %IX0.0": "直接地址（例如 %IX0.0）",
+    "PROGRAM, FUNCTION_BLOCK, FUNCTION, TYPE or CONFIGURATION": (
+        "PROGRAM、FUNCTION_BLOCK、FUNCTION、TYPE 或 CONFIGURATION"
+    ),
+    "nesting depth": "嵌套深度",
+    "program size": "程序大小",
+    "program nesting": "程序嵌套",
+    "loop nesting": "循环嵌套",
+    "total memory (cells)": "总内存（单元）",
+    "string literal": "字符串字面量",
+    "not a duration": "不是时长",
+    "bad $ escape": "错误的 $ 转义",
+    "too many": "参数过多",
+    "no outputs": "没有输出",
+    "bad parameter names": "参数名错误",
+    "bad value": "错误的值",
+    "an integer": "整数",
+    "integer literal": "整数字面量",
+    "real literal": "实数字面量",
+    "this engine's capacity": "本引擎的能力",
+}
+
+
 def render(code: str, args: dict, lang: str = "en") -> str:
     """Render the message for ``code`` in ``lang`` ("en" or "zh")."""
     en, zh = MESSAGES.get(code, ("{code}", "{code}"))
-    template = zh if lang.lower().startswith("zh") else en
+    zh_lang = lang.lower().startswith("zh")
+    template = zh if zh_lang else en
+    if zh_lang:
+        args = {k: PHRASES_ZH.get(v, v) if isinstance(v, str) else v for k, v in args.items()}
     try:
         return template.format(code=code, **args)
     except (KeyError, IndexError, ValueError):

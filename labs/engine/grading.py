@@ -244,7 +244,7 @@ def run_scenario(
     program: Any, plant_name: str, scenario: Scenario, *, trace_ms: int = 50
 ) -> ScenarioResult:
     """Run one scenario against a compiled program; never raises on program behaviour."""
-    from . import Runtime
+    from . import AccessError, Runtime
 
     plant = create_plant(plant_name, seed=scenario.seed)
     runtime = Runtime(program, scan_ms=scenario.scan_ms)
@@ -288,7 +288,7 @@ def run_scenario(
     for check in scenario.checks:
         for var in condition_variables(check.expect) + message_variables(check):
             getter(var)
-        evals.append(_Eval(check, compile_condition(check.expect, read)))
+        evals.append(_Eval(check, compile_condition(check.expect, getter)))
     if missing:
         error = {
             "en": f"Variables not found in the program: {', '.join(missing)}.",
@@ -326,12 +326,16 @@ def run_scenario(
             ev.start = ev.end = duration - scan
 
     trace_names = list(scenario.trace) or [p.name for p in plant.IO]
-    for name in trace_names:
-        getter(name)
     trace: dict[str, list] = {name: [] for name in trace_names}
+    traced = [(getter(name), trace[name]) for name in trace_names]
     trace_every = max(1, trace_ms // scan)
     fault: dict[str, Any] | None = None
-    active = list(evals)
+    # invariants run after every scan, so they get a lean path of their own
+    invariants = [ev for ev in evals if ev.check.kind in ("always", "never")]
+    for ev in invariants:
+        ev.extra["bad"] = ev.check.kind == "never"
+    active = [ev for ev in evals if ev.check.kind not in ("always", "never")]
+    step = sim.step
 
     for k in range(duration // scan):
         t = k * scan
@@ -342,15 +346,25 @@ def run_scenario(
                     fn()
                 except PlantError as exc:
                     error = error or exc.messages
-        sim.step()
+                except AccessError as exc:
+                    error = error or {lang: exc.message(lang) for lang in LANGS}
+        step()
         if fault is None and runtime.status == "FAULT" and runtime.fault is not None:
             fault = {lang: runtime.fault.to_dict(lang) for lang in LANGS}
             fault["t_ms"] = t
         if k % trace_every == 0:
-            for name, points in trace.items():
-                value = read(name)
+            for get, points in traced:
+                value = get()
                 if not points or points[-1][1] != value:
                     points.append([t, value])
+        if invariants:
+            failed = False
+            for ev in invariants:
+                if ev.start <= t <= ev.end and bool(ev.cond()) is ev.extra["bad"]:
+                    _fail(ev, t, read)
+                    failed = True
+            if failed:
+                invariants = [ev for ev in invariants if not ev.done]
         if active:
             for ev in active:
                 if t >= ev.start:
@@ -364,21 +378,42 @@ def run_scenario(
 
 
 def _event_action(plant: Plant, runtime: Any, event: Any) -> Callable[[], None]:
+    """The action of one scenario event, run before the scan at its time."""
     target = event.target
-    if event.action == "press":
-        return lambda: plant.press(target)
-    if event.action == "release":
-        return lambda: plant.release(target)
-    if event.action == "operate":
-        return lambda: [plant.operate(k, v) for k, v in target.items()] and None
-    if event.action == "configure":
-        return lambda: [plant.configure(k, v) for k, v in target.items()] and None
-    if event.action == "fault":
-        return lambda: plant.inject(target["kind"], target["target"]) and None
-    if event.action == "clear_fault":
-        name = None if target in (True, "all", None) else str(target)
-        return lambda: plant.clear_fault(name)
-    return lambda: [runtime.write(k, v) for k, v in target.items()] and None
+
+    def press() -> None:
+        plant.press(target)
+
+    def release() -> None:
+        plant.release(target)
+
+    def operate() -> None:
+        for name, value in target.items():
+            plant.operate(name, value)
+
+    def configure() -> None:
+        for name, value in target.items():
+            plant.configure(name, value)
+
+    def fault() -> None:
+        plant.inject(target["kind"], target["target"])
+
+    def clear_fault() -> None:
+        plant.clear_fault(None if target in (True, "all", None) else str(target))
+
+    def write() -> None:
+        for name, value in target.items():
+            runtime.write(name, value)
+
+    actions = {
+        "press": press,
+        "release": release,
+        "operate": operate,
+        "configure": configure,
+        "fault": fault,
+        "clear_fault": clear_fault,
+    }
+    return actions.get(event.action, write)
 
 
 def _observe(ev: _Eval, t: int, read: Callable[[str], Any]) -> None:
@@ -428,7 +463,12 @@ def _fail(ev: _Eval, t: int, read: Callable[[str], Any], *, keep_watching: bool 
 def _finish(ev: _Eval, duration: int, read: Callable[[str], Any]) -> None:
     if ev.check.kind in ("always", "never"):
         ev.passed = ev.t_ms is None
-    elif ev.check.kind == "within" and "late" not in ev.extra or ev.check.kind in ("at", "final") and ev.t_ms is None:
+    elif (
+        ev.check.kind == "within"
+        and "late" not in ev.extra
+        or ev.check.kind in ("at", "final")
+        and ev.t_ms is None
+    ):
         _fail(ev, duration, read)
     ev.done = True
 

@@ -134,6 +134,12 @@ def parse_scenario(doc: Mapping[str, Any], plant: type[Plant] | None = None) -> 
             f"{name}: duration_ms is limited to {MAX_DURATION_MS}.",
             f"{name}：duration_ms 不能超过 {MAX_DURATION_MS}。",
         )
+    for key, kind in (("events", list), ("checks", list), ("trace", list), ("settings", dict)):
+        if key in doc and not isinstance(doc[key], kind):
+            raise ScenarioError(
+                f"{name}: {key} must be a JSON {'list' if kind is list else 'object'}.",
+                f"{name}：{key} 必须是 JSON {'数组' if kind is list else '对象'}。",
+            )
     events = []
     for i, raw in enumerate(doc.get("events", ())):
         where = f"{name}: events[{i}]"
@@ -185,17 +191,30 @@ def parse_scenario(doc: Mapping[str, Any], plant: type[Plant] | None = None) -> 
     )
 
 
+def _weight(raw: Any, where: str) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1000:
+        raise ScenarioError(
+            f"{where}: weight must be a number from 0 to 1000.",
+            f"{where}：weight 必须是 0 到 1000 之间的数。",
+        )
+    return float(raw)
+
+
 def _validate_event(plant: type[Plant], action: str, target: Any, where: str) -> None:
     names = {p.name.upper(): p for p in plant.IO}
     if action in ("press", "release"):
-        io = names.get(str(target).upper())
+        io = names.get(target.upper()) if isinstance(target, str) else None
         if io is None or not io.operator:
             raise ScenarioError(
                 f"{where}: {target!r} is not a push-button of the {plant.name} plant.",
                 f"{where}：{target!r} 不是 {plant.name} 设备的按钮。",
             )
     elif action == "fault":
-        if not isinstance(target, Mapping) or target.get("kind") not in FAULT_KINDS:
+        if (
+            not isinstance(target, Mapping)
+            or not isinstance(target.get("kind"), str)
+            or (target["kind"] not in FAULT_KINDS)
+        ):
             raise ScenarioError(
                 f"{where}: a fault needs a kind among {', '.join(FAULT_KINDS)} and a target.",
                 f"{where}：故障需要 kind（{', '.join(FAULT_KINDS)} 之一）与 target。",
@@ -232,7 +251,7 @@ def _parse_check(raw: Any, where: str, event_ids: set[str], plant: type[Plant] |
                     f"{where}：{plant.name} 设备没有物理量 {var!r}。",
                 )
     after = raw.get("after")
-    if kind == "within" and after not in event_ids:
+    if kind == "within" and (not isinstance(after, str) or after not in event_ids):
         raise ScenarioError(
             f"{where}: 'after' must name an event id ({', '.join(sorted(event_ids)) or '-'}).",
             f"{where}：'after' 必须是某个事件的 id（{', '.join(sorted(event_ids)) or '-'}）。",
@@ -253,7 +272,7 @@ def _parse_check(raw: Any, where: str, event_ids: set[str], plant: type[Plant] |
         message_early=_bilingual(raw["message_early"], where) if "message_early" in raw else None,
         from_ms=_int(raw.get("from_ms", 0), f"{where}.from_ms"),
         until_ms=None if until is None else _int(until, f"{where}.until_ms"),
-        weight=float(raw.get("weight", 1.0)),
+        weight=_weight(raw.get("weight", 1.0), where),
     )
 
 
@@ -323,7 +342,15 @@ def condition_variables(cond: Any, where: str = "condition") -> list[str]:
     if "not" in cond:
         return condition_variables(cond["not"], where)
     if "var" in cond:
-        if cond.get("op", "==") not in OPS or ("value" in cond) == ("ref" in cond):
+        op = cond.get("op", "==")
+        value = cond.get("value")
+        if (
+            not isinstance(op, str)
+            or op not in OPS
+            or ("value" in cond) == ("ref" in cond)
+            or not isinstance(value, bool | int | float | str | None)
+            or not isinstance(cond.get("ref", ""), str)
+        ):
             raise ScenarioError(
                 f"{where}: a comparison needs 'var', 'op' ({' '.join(OPS)}) and 'value' or 'ref'.",
                 f"{where}：比较需要 'var'、'op'（{' '.join(OPS)}）以及 'value' 或 'ref'。",
@@ -332,35 +359,65 @@ def condition_variables(cond: Any, where: str = "condition") -> list[str]:
     return [str(k) for k in cond]
 
 
-def compile_condition(cond: Any, read: Callable[[str], Any]) -> Callable[[], bool]:
-    """Turn a condition into a closure over ``read(variable)``; REAL compares with rel 1e-4."""
+def compile_condition(cond: Any, resolve: Callable[[str], Callable[[], Any]]) -> Callable[[], bool]:
+    """Turn a condition into a closure; ``resolve(variable)`` gives a getter for a variable.
+
+    Getters are bound once here, and exact comparisons (BOOL, integers) use ``==`` directly,
+    because invariants run after every scan. REAL values compare with relative tolerance 1e-4.
+    """
     if "all" in cond:
-        parts = [compile_condition(c, read) for c in cond["all"]]
-        return lambda: all(p() for p in parts)
+        return _all([compile_condition(c, resolve) for c in cond["all"]])
     if "any" in cond:
-        parts = [compile_condition(c, read) for c in cond["any"]]
-        return lambda: any(p() for p in parts)
+        return _any([compile_condition(c, resolve) for c in cond["any"]])
     if "not" in cond:
-        inner = compile_condition(cond["not"], read)
+        inner = compile_condition(cond["not"], resolve)
         return lambda: not inner()
     if "var" in cond:
-        name, op = str(cond["var"]), OPS[cond.get("op", "==")]
+        get, op = resolve(str(cond["var"])), OPS[cond.get("op", "==")]
         if "ref" in cond:
-            ref = str(cond["ref"])
+            ref = resolve(str(cond["ref"]))
             if op in (operator.eq, operator.ne):
                 eq = op is operator.eq
-                return lambda: _equal(read(name), read(ref)) is eq
-            return lambda: op(read(name), read(ref))
+                return lambda: _equal(get(), ref()) is eq
+            return lambda: _order(op, get(), ref())
         value = cond["value"]
         if op in (operator.eq, operator.ne):
             eq = op is operator.eq
-            return lambda: _equal(read(name), value) is eq
-        return lambda: op(read(name), value)
-    pairs = [(str(k), v) for k, v in cond.items()]
-    if len(pairs) == 1:
-        name, value = pairs[0]
-        return lambda: _equal(read(name), value)
-    return lambda: all(_equal(read(n), v) for n, v in pairs)
+            return lambda: _equal(get(), value) is eq
+        return lambda: _order(op, get(), value)
+    return _all([_equality(resolve(str(k)), v) for k, v in cond.items()])
+
+
+def _all(parts: list[Callable[[], bool]]) -> Callable[[], bool]:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda: bool(a() and b())
+    return lambda: all(p() for p in parts)
+
+
+def _any(parts: list[Callable[[], bool]]) -> Callable[[], bool]:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda: bool(a() or b())
+    return lambda: any(p() for p in parts)
+
+
+def _equality(get: Callable[[], Any], expected: Any) -> Callable[[], bool]:
+    if isinstance(expected, bool):
+        return lambda: get() == expected
+    return lambda: _equal(get(), expected)
+
+
+def _order(op: Callable[[Any, Any], bool], actual: Any, expected: Any) -> bool:
+    # a STRING variable compared with a number is simply not satisfied, never an exception
+    try:
+        return bool(op(actual, expected))
+    except TypeError:
+        return False
 
 
 def _equal(actual: Any, expected: Any) -> bool:

@@ -32,7 +32,9 @@ STANDARD_FBS: dict[str, tuple[tuple, tuple, dict]] = {
         {"h_mu": False, "h_md": False},
     ),
     "r_trig": ((("clk", BOOL),), (("q", BOOL),), {"h_m": False}),
-    "f_trig": ((("clk", BOOL),), (("q", BOOL),), {"h_m": False}),
+    # h_m holds the previous CLK; the standard's M (= NOT CLK) starts FALSE, so h_m
+    # starts TRUE and a CLK that is FALSE at the first call gives one pulse (as matiec).
+    "f_trig": ((("clk", BOOL),), (("q", BOOL),), {"h_m": True}),
     "sr": ((("s1", BOOL), ("r", BOOL)), (("q1", BOOL),), {}),
     "rs": ((("s", BOOL), ("r1", BOOL)), (("q1", BOOL),), {}),
 }
@@ -166,7 +168,7 @@ def fb_r_trig(s):
 
 
 def fb_f_trig(s):
-    """Falling edge detector (M starts FALSE as in the standard, so no edge at start-up)."""
+    """Falling edge detector: Q := NOT CLK AND NOT M; M := NOT CLK (M starts FALSE)."""
     clk = s.v_clk
     s.v_q = (not clk) and s.h_m
     s.h_m = clk

@@ -95,9 +95,10 @@ def _validate(timeline) -> tuple[int, list]:
     return scan_ms, [step for _t, _i, step in clean]
 
 
-def run_timeline(program: Program, timeline: dict) -> TimelineReport:
+def run_timeline(program: Program, timeline: dict, *, on_scan=None) -> TimelineReport:
     """Run ``program`` through ``timeline`` and check every expectation (see issue 3).
 
+    ``on_scan(runtime)``, when given, is called after every scan (used for traces).
     Raises ``TimelineError`` when the document is invalid or names an unknown variable.
     """
     scan_ms, steps = _validate(timeline)
@@ -118,6 +119,8 @@ def run_timeline(program: Program, timeline: dict) -> TimelineReport:
             pass
         while rt.clock_ms < t:
             rt.scan()
+            if on_scan is not None:
+                on_scan(rt)
         if rt.clock_ms == t:
             try:
                 for name, value in step.get("set", {}).items():
@@ -129,6 +132,8 @@ def run_timeline(program: Program, timeline: dict) -> TimelineReport:
             except AccessError as exc:
                 raise _bad(f"t_ms {t}: {exc.message('en')}") from None
             rt.scan()
+            if on_scan is not None:
+                on_scan(rt)
         if rt.fault is not None and fault is None:
             fault = rt.fault
         for name, expected in step.get("expect", {}).items():

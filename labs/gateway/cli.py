@@ -166,6 +166,15 @@ async def _serve(program, plant, modbus, duration, args, out, err) -> int:
             await gateway.stop()
 
 
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``serve`` to the ``python -m labs.engine`` command line."""
+    parser = subparsers.add_parser(
+        "serve", help="run a program and its plant in real time behind Modbus TCP / OPC UA"
+    )
+    add_serve_arguments(parser)
+    parser.set_defaults(func=serve)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m labs.gateway serve ...``."""
     parser = argparse.ArgumentParser(prog="python -m labs.gateway")

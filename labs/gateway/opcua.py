@@ -18,6 +18,8 @@ from typing import Any
 from asyncua import Server, ua
 from asyncua.common.callback import CallbackType
 
+from labs.engine.plants import PlantError
+
 from .sandbox import GatewayError, Sandbox
 
 logger = logging.getLogger(__name__)
@@ -144,8 +146,44 @@ class OpcUaGateway:
                     var.zh,
                 )
                 hosted.nodes[f"plant.{var.name}"] = node
+        if sandbox.plant is not None:
+            await self._fault_methods(folder, ns, name, sandbox)
         self.hosted[name] = hosted
         return ns
+
+    async def _fault_methods(self, folder: Any, ns: int, name: str, sandbox: Sandbox) -> None:
+        """``InjectFault(kind, target)`` and ``ClearFault(target)``; both return a message."""
+
+        def inject(_parent, kind, target):
+            try:
+                text = sandbox.inject_fault(str(kind.Value), str(target.Value))
+            except PlantError as exc:
+                text = f"{exc.message('en')} / {exc.message('zh')}"
+            return [ua.Variant(text, ua.VariantType.String)]
+
+        def clear(_parent, target):
+            try:
+                sandbox.clear_fault(str(target.Value) or None)
+                text = "cleared / 已清除"
+            except PlantError as exc:
+                text = f"{exc.message('en')} / {exc.message('zh')}"
+            return [ua.Variant(text, ua.VariantType.String)]
+
+        string = ua.VariantType.String
+        await folder.add_method(
+            ua.NodeId(f"{name}.InjectFault", ns),
+            ua.QualifiedName("InjectFault", ns),
+            inject,
+            [string, string],
+            [string],
+        )
+        await folder.add_method(
+            ua.NodeId(f"{name}.ClearFault", ns),
+            ua.QualifiedName("ClearFault", ns),
+            clear,
+            [string],
+            [string],
+        )
 
     async def remove_sandbox(self, name: str) -> None:
         """Take a sandbox's folder out of the address space."""

@@ -139,6 +139,23 @@ class Sandbox:
             else:
                 rt.write(address, value)
 
+    # -- live faults (Factory I/O style) ------------------------------------------------------
+
+    def inject_fault(self, kind: str, target: str) -> str:
+        """Inject a plant fault now (between scans); returns its description in English.
+
+        PlantError (bilingual) when there is no plant or the fault does not apply.
+        """
+        if self.plant is None:
+            raise PlantError("This sandbox has no plant.", "该沙箱没有连接设备。")
+        return self.plant.inject(kind, target).describe("en")
+
+    def clear_fault(self, target: str | None = None) -> None:
+        """Repair ``target`` (every fault when None)."""
+        if self.plant is None:
+            raise PlantError("This sandbox has no plant.", "该沙箱没有连接设备。")
+        self.plant.clear_fault(target or None)
+
     # -- scanning -----------------------------------------------------------------------------
 
     def step(self) -> None:

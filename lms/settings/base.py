@@ -210,5 +210,5 @@ LOGGING = {
 SITE_NAME = _("OT/IT Academy")
 
 # Demo content: each app's idempotent loader, in dependency order (`manage.py load_demo`).
-DEMO_LOADERS = ["lms.demo.load"]
+DEMO_LOADERS = ["lms.demo.load", "courses.demo.load"]
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=False)

@@ -215,6 +215,9 @@ class Plant:
         """Advance the plant by ``dt_ms`` with the PLC's outputs (by name) applied."""
         out = self.out
         faults = self.faults.outputs
+        if not faults:
+            out.update(outputs)
+            outputs = {}
         for name, value in outputs.items():
             if name in faults:
                 if faults[name] == "wire_break":
@@ -333,6 +336,12 @@ class Plant:
         if position > target:
             return max(target, position - step)
         return position
+
+    ANALOG_MS: ClassVar[int] = 50
+
+    def analog_due(self) -> bool:
+        """True when analogue inputs refresh: every ``ANALOG_MS``, an input module's cycle."""
+        return self.time_ms % self.ANALOG_MS == 0
 
     def noise(self, amplitude: float) -> float:
         """Seeded uniform noise in [-amplitude, amplitude]."""

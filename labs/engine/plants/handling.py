@@ -364,9 +364,10 @@ class FillingLine(Plant):
     def _sense(self) -> None:
         centred = any(abs(b["x"] - self.NOZZLE) <= 0.004 for b in self.bottles)
         self.sensors["PE_BOTTLE"] = centred
-        bottle = self._under_nozzle()
-        weight = 0.0 if bottle is None else bottle["fill"] + self.noise(1.0)
-        self.sensors["WEIGHT"] = max(0, round(weight))
+        if self.analog_due():
+            bottle = self._under_nozzle()
+            weight = 0.0 if bottle is None else bottle["fill"] + self.noise(1.0)
+            self.sensors["WEIGHT"] = max(0, round(weight))
 
     def items(self) -> list[dict]:
         """Bottles on the belt; ``x`` is the bottle centre in metres, ``fill`` in grams."""

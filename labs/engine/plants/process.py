@@ -126,7 +126,8 @@ class Tank(Plant):
         s = self.sensors
         s["LS_LOW"] = self.level_mm > 400.0
         s["LS_HIGH"] = self.level_mm > 1600.0
-        s["LEVEL"] = round(self.level_mm + self.noise(3.0))
+        if self.analog_due():
+            s["LEVEL"] = round(self.level_mm + self.noise(3.0))
 
 
 class Mixer(Plant):
@@ -297,5 +298,6 @@ class Mixer(Plant):
     def _sense(self) -> None:
         s = self.sensors
         s["LS_LOW"] = self.level_l > 10.0
-        s["LEVEL"] = round(self.level_l)
-        s["TEMP"] = round(self.temp_c * 10.0 + self.noise(2.0))
+        if self.analog_due():
+            s["LEVEL"] = round(self.level_l)
+            s["TEMP"] = round(self.temp_c * 10.0 + self.noise(2.0))

@@ -105,6 +105,8 @@ def test_plant_driven_sensors_refuse_writes_and_removal_unpublishes(server):
     async def scenario():
         sandbox = _sandbox("tank", "carol")
         await gateway.add_sandbox("carol", sandbox)
+        stop = asyncio.Event()
+        task = asyncio.create_task(sandbox.run(stop))
         async with Client(url, timeout=5) as client:
             ns = await client.get_namespace_index("urn:plc-labs:sandbox:carol")
             cases = [
@@ -122,6 +124,19 @@ def test_plant_driven_sensors_refuse_writes_and_removal_unpublishes(server):
             assert "TypeMismatch" in type(err.value).__name__
             status = client.get_node(ua.NodeId("carol.Status", ns))
             assert await status.read_value() == "RUN"
+
+            folder = client.get_node(ua.NodeId("carol", ns))
+            method = ua.NodeId("carol.InjectFault", ns)
+            answer = await folder.call_method(method, "stuck_on", "LS_HIGH")
+            assert answer == "LS_HIGH: sensor stuck on"
+            await asyncio.sleep(0.2)
+            assert await client.get_node(ua.NodeId("carol.LS_HIGH", ns)).read_value() is True
+            refused = await folder.call_method(method, "melt", "LS_HIGH")
+            assert "Unknown fault kind" in refused and "未知" in refused
+            cleared = await folder.call_method(ua.NodeId("carol.ClearFault", ns), "")
+            assert cleared.startswith("cleared") and sandbox.plant.active_faults() == []
+        stop.set()
+        await task
         await gateway.remove_sandbox("carol")
         async with Client(url, timeout=5) as client:
             names = {

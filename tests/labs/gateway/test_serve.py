@@ -1,4 +1,4 @@
-"""The ``serve`` command: a real process serving a plant over Modbus, and clear refusals."""
+"""``python -m labs.engine serve``: a real process serving a plant over Modbus; clear refusals."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from labs.gateway.cli import main, parse_duration, parse_host_port
 from .conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
-COMMAND = [sys.executable, "-m", "labs.gateway", "serve"]
+COMMAND = [sys.executable, "-m", "labs.engine", "serve"]
 
 
 @pytest.fixture

@@ -153,3 +153,12 @@ def test_every_shipped_scenario_parses_and_has_bilingual_messages():
             for check in scenario.checks:
                 assert check.message["en"] and check.message["zh"]
                 assert check.message["en"] != check.message["zh"]
+
+
+def test_a_bad_write_event_is_reported_on_the_scenario():
+    """A scenario writing a variable the program lacks reports it instead of raising."""
+    doc = _scenario(events=[{"id": "start", "t_ms": 0, "set": {"NOT_THERE": 1}}])
+    result = grade(MOTOR, "motor", [doc])
+    assert not result.passed
+    assert "NOT_THERE" in result.scenarios[0].error["en"]
+    assert result.scenarios[0].error["zh"]

@@ -1,0 +1,101 @@
+"""How long grading a typical submission takes: 5 scenarios x 60 simulated s at 10 ms scans.
+
+Run: ``python bench/grading.py [--rounds N] [--plant NAME]``. For each plant the reference
+solution is graded against five 60 s scenarios (the plant's shipped scenarios stretched or
+repeated with other seeds to 60 s each), several rounds, best round kept. It prints seconds per
+submission, simulated/wall ratio, and the ratio against a baseline measured in the same
+process: the bare engine scanning the same compiled program for the same number of scans with
+no plant and no checks (grading cost / bare scan cost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from labs.engine import Runtime, compile_program
+from labs.engine.grading import grade, reference_solution, scenario_documents
+from labs.engine.plants import PLANTS, create_plant
+
+SCENARIOS = 5
+DURATION_MS = 60_000
+SCAN_MS = 10
+
+
+def typical_scenarios(plant: str) -> list[dict]:
+    """Five 60 s scenarios built from the plant's shipped ones."""
+    shipped = scenario_documents(plant)
+    out = []
+    for i in range(SCENARIOS):
+        doc = dict(shipped[i % len(shipped)])
+        doc["name"] = f"{doc['name']}_{i}"
+        doc["seed"] = 100 + i
+        doc["duration_ms"] = DURATION_MS
+        doc["scan_ms"] = SCAN_MS
+        out.append(doc)
+    return out
+
+
+def best_of(rounds: int, fn) -> float:
+    """The fastest of ``rounds`` timed calls, in seconds."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_plant(plant: str, rounds: int) -> tuple[float, float]:
+    """(seconds per graded submission, seconds for the bare engine baseline)."""
+    source = reference_solution(plant)
+    scenarios = typical_scenarios(plant)
+    result = grade(source, plant, scenarios)
+    if not result.compiled or result.error:
+        raise SystemExit(f"{plant}: benchmark setup failed: {result.to_dict()}")
+    program = compile_program(source, io=create_plant(plant).io_points())
+    scans = SCENARIOS * DURATION_MS // SCAN_MS
+
+    def bare() -> None:
+        rt = Runtime(program, scan_ms=SCAN_MS)
+        for _ in range(scans):
+            rt.scan()
+
+    graded = best_of(rounds, lambda: grade(source, plant, scenarios))
+    baseline = best_of(rounds, bare)
+    return graded, baseline
+
+
+def main() -> None:
+    """Print one line per plant and the mean."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--plant", action="append", choices=sorted(PLANTS))
+    args = parser.parse_args()
+    simulated = SCENARIOS * DURATION_MS / 1000.0
+    print(
+        f"{SCENARIOS} scenarios x {DURATION_MS // 1000} s at {SCAN_MS} ms scans "
+        f"({SCENARIOS * DURATION_MS // SCAN_MS} scans per submission), best of {args.rounds}"
+    )
+    print(
+        f"{'plant':<12}{'s/submission':>14}{'sim/wall':>10}{'bare engine s':>15}"
+        f"{'grading/bare':>14}"
+    )
+    totals = []
+    for plant in args.plant or sorted(PLANTS):
+        graded, baseline = bench_plant(plant, args.rounds)
+        totals.append(graded)
+        print(
+            f"{plant:<12}{graded:>14.3f}{simulated / graded:>10.0f}{baseline:>15.3f}"
+            f"{graded / baseline:>14.1f}"
+        )
+    mean = sum(totals) / len(totals)
+    print(f"{'mean':<12}{mean:>14.3f}{simulated / mean:>10.0f}   (target: < 0.3 s per submission)")
+
+
+if __name__ == "__main__":
+    main()
