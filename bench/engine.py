@@ -1,7 +1,8 @@
 """Scans per second of compiled ST programs against the same logic hand-written in Python.
 
-Run: ``python bench/engine.py [--scans N]``. Both sides run in this process, one after
-the other, several rounds; the best round of each is kept. The ratio is
+Run: ``python bench/engine.py [--scans N]``. Both sides run in this process, alternating,
+several rounds; the best round of each is kept, timed in process CPU time so that other
+processes on a shared machine disturb the ratio less. The ratio is
 compiled time / hand-written time (1.0 = as fast as idiomatic Python).
 """
 
@@ -203,11 +204,11 @@ def bench_engine(source, scans, inputs):
     rt = Runtime(compile_program(source), scan_ms=SCAN_MS)
     for address, value in inputs.items():
         rt.set_input(address, value)
-    start = time.perf_counter()
+    start = time.process_time()
     scan = rt.scan
     for _ in range(scans):
         scan()
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert rt.status == "RUN", rt.fault
     return elapsed
 
@@ -215,13 +216,13 @@ def bench_engine(source, scans, inputs):
 def bench_python(cls, scans, setup):
     obj = cls()
     setup(obj)
-    start = time.perf_counter()
+    start = time.process_time()
     step = obj.step
     now = 0
     for _ in range(scans):
         step(now)
         now += SCAN_MS
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 CASES = [

@@ -40,18 +40,22 @@ def typical_scenarios(plant: str) -> list[dict]:
     return out
 
 
-def best_of(rounds: int, fn) -> float:
-    """The fastest of ``rounds`` timed calls, in seconds."""
-    best = float("inf")
+def best_of(rounds: int, fn) -> tuple[float, float]:
+    """The fastest of ``rounds`` calls: (wall seconds, CPU seconds of this process).
+
+    CPU time is printed too because a shared machine inflates wall time.
+    """
+    wall = cpu = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return wall, cpu
 
 
-def bench_plant(plant: str, rounds: int) -> tuple[float, float]:
-    """(seconds per graded submission, seconds for the bare engine baseline)."""
+def bench_plant(plant: str, rounds: int) -> tuple[float, float, float]:
+    """(wall s per graded submission, its CPU s, wall s of the bare engine baseline)."""
     source = reference_solution(plant)
     scenarios = typical_scenarios(plant)
     result = grade(source, plant, scenarios)
@@ -65,9 +69,9 @@ def bench_plant(plant: str, rounds: int) -> tuple[float, float]:
         for _ in range(scans):
             rt.scan()
 
-    graded = best_of(rounds, lambda: grade(source, plant, scenarios))
-    baseline = best_of(rounds, bare)
-    return graded, baseline
+    graded, graded_cpu = best_of(rounds, lambda: grade(source, plant, scenarios))
+    baseline, _ = best_of(rounds, bare)
+    return graded, graded_cpu, baseline
 
 
 def main() -> None:
@@ -82,19 +86,23 @@ def main() -> None:
         f"({SCENARIOS * DURATION_MS // SCAN_MS} scans per submission), best of {args.rounds}"
     )
     print(
-        f"{'plant':<12}{'s/submission':>14}{'sim/wall':>10}{'bare engine s':>15}"
+        f"{'plant':<12}{'s/submission':>14}{'cpu s':>8}{'sim/wall':>10}{'bare engine s':>15}"
         f"{'grading/bare':>14}"
     )
-    totals = []
+    totals, cpus = [], []
     for plant in args.plant or sorted(PLANTS):
-        graded, baseline = bench_plant(plant, args.rounds)
+        graded, cpu, baseline = bench_plant(plant, args.rounds)
         totals.append(graded)
+        cpus.append(cpu)
         print(
-            f"{plant:<12}{graded:>14.3f}{simulated / graded:>10.0f}{baseline:>15.3f}"
-            f"{graded / baseline:>14.1f}"
+            f"{plant:<12}{graded:>14.3f}{cpu:>8.3f}{simulated / graded:>10.0f}"
+            f"{baseline:>15.3f}{graded / baseline:>14.1f}"
         )
-    mean = sum(totals) / len(totals)
-    print(f"{'mean':<12}{mean:>14.3f}{simulated / mean:>10.0f}   (target: < 0.3 s per submission)")
+    mean, mean_cpu = sum(totals) / len(totals), sum(cpus) / len(cpus)
+    print(
+        f"{'mean':<12}{mean:>14.3f}{mean_cpu:>8.3f}{simulated / mean:>10.0f}"
+        "   (target: < 0.3 s per submission on one core)"
+    )
 
 
 if __name__ == "__main__":

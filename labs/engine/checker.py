@@ -259,7 +259,12 @@ class Checker:
             if pou.name in self.pous or pou.name in self.type_decls or pou.name in self.types:
                 self.error("E_DUPLICATE", pou.span, name=pou.display)
                 continue
-            if pou.name in STD_FUNCTIONS or _CONV_RE.match(pou.name):
+            conv = _CONV_RE.match(pou.name)
+            if pou.name in STD_FUNCTIONS or (
+                conv
+                and conv.group(2) in _CONV_NAMES
+                and (conv.group(1) is None or conv.group(1) in _CONV_NAMES)
+            ):
                 self.error("E_DUPLICATE", pou.span, name=pou.display)
                 continue
             self.pous[pou.name] = PouInfo(pou.name, pou.display, pou.kind, pou)
@@ -679,6 +684,15 @@ class Checker:
                 self.error("E_LIMIT", init.span, what=f"{count} initial values", limit=t.size)
             return
         if isinstance(init, n.StructInit):
+            if isinstance(t, T.FBType):
+                # t1 : TON := (PT := T#5s); initial values for an instance's variables.
+                for fname, value in init.fields:
+                    member = t.info.symbols.get(fname)
+                    if member is None or member.storage != "self":
+                        self.error("E_NO_MEMBER", value.span, type=t, name=fname)
+                        continue
+                    self.check_init(member.type, value)
+                return
             if not isinstance(t, T.StructType):
                 self.error("E_TYPE_MISMATCH", init.span, expected=t, actual="structure", hint="")
                 return
@@ -792,7 +806,9 @@ class Checker:
                     self._adopt_io(sym, glob)
 
     def _adopt_io(self, sym: Symbol, glob: Symbol) -> None:
-        if sym.type != glob.type or (sym.address is not None and sym.address != glob.address):
+        if sym.address is not None and sym.address != glob.address and sym.type == glob.type:
+            return  # the program's own I/O of the same name hides the predeclared one
+        if sym.type != glob.type:
             self.error(
                 "E_IO_CONFLICT",
                 sym.span,

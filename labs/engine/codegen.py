@@ -70,7 +70,7 @@ _INLINE_FBS = {
     _et = {now} - {o}.h_t0
     if _et >= {pt}:
         {o}.v_q = True
-        {o}.v_et = {pt} if {pt} > 0 else 0
+        {o}.v_et = {pt_et}
     else:
         {o}.v_q = False
         {o}.v_et = _et
@@ -316,7 +316,9 @@ class CodeGen:
         may_share_globals = bool(info.calls)
         self.cached = {}
         for sym, count in counts.items():
-            if count < 2 or sym.storage == "local":
+            # Inputs copied in by this very function are worth a local even if read once.
+            once = bool(prologue) and sym.address is not None and sym.address[1] == "I"
+            if (count < 2 and not once) or sym.storage == "local":
                 continue
             if sym.storage == "global" and may_share_globals:
                 continue
@@ -324,7 +326,16 @@ class CodeGen:
             self.cached[sym] = prefix + sym.name
         store = [s for s in self.cached if s in assigned]
         start = len(self.out)
+        loaded = set()
+        by_ref = {
+            ("G" if sym.storage == "global" else "s") + "." + sym.attr: sym for sym in self.cached
+        }
         for line in prologue:
+            target = line.partition(" = ")[0]
+            sym = by_ref.get(target)
+            if sym is not None:
+                line = f"{self.cached[sym]} = {line}"
+                loaded.add(sym)
             self.emit(indent, line)
         if timed:
             self.emit(indent, "now = C.now")
@@ -333,8 +344,9 @@ class CodeGen:
             if sym.storage == "local":
                 self.emit(indent, f"{sym.attr} = {self.value_code(sym.type, sym.init)}")
         for sym, local in self.cached.items():
-            holder = "G" if sym.storage == "global" else "s"
-            self.emit(indent, f"{local} = {holder}.{sym.attr}")
+            if sym not in loaded:
+                holder = "G" if sym.storage == "global" else "s"
+                self.emit(indent, f"{local} = {holder}.{sym.attr}")
         body_indent = indent
         if store:
             self.emit(indent, "try:")
@@ -414,10 +426,9 @@ class CodeGen:
         self.emit(0, "def cycle():")
         limits = self.ck.limits
         if any(p.has_loops for p in self.ck.pous.values()):
-            chunk = min(4096, limits.max_loop_iterations)
-            self.emit(1, f"C.wd = {chunk}")
-            self.emit(1, f"C.left = {limits.max_loop_iterations - chunk}")
-            self.emit(1, "C.t0 = 0.0")
+            # The rest of the budget and the wall-clock start are set by h_wd the first
+            # time this scan's first chunk runs out (it sees a new clock value).
+            self.emit(1, f"C.wd = {min(4096, limits.max_loop_iterations)}")
         instances = self.ck.instances
         single = (
             len(instances) == 1
@@ -431,7 +442,8 @@ class CodeGen:
             self.emit(1, f"s = P_{inst.name}")
             local_in = [line.replace(f"P_{inst.name}.", "s.") for line in copy_in]
             local_out = [line.replace(f"P_{inst.name}.", "s.") for line in copy_out]
-            self.body_with_cache(inst.pou, 1, local_in, local_out)
+            # The fast cycle also advances the clock (Runtime.scan does it after a FAULT).
+            self.body_with_cache(inst.pou, 1, local_in, [*local_out, "C.now += SCAN_MS"])
             self.pou = None
             return
         for line in copy_in:
@@ -440,8 +452,7 @@ class CodeGen:
             self.emit(1, f"p_{inst.pou.name}(P_{inst.name})")
         for line in copy_out:
             self.emit(1, line)
-        if not (copy_in or copy_out or instances):
-            self.emit(1, "pass")
+        self.emit(1, "C.now += SCAN_MS")
 
     # ---------------------------------------------------------- statements
     def block(self, stmts, indent: int) -> None:
@@ -477,8 +488,12 @@ class CodeGen:
                 self.emit(indent, "else:")
                 self.block(stmt.else_body, indent + 1)
         elif isinstance(stmt, n.Case):
-            sel = self.new_tmp("_c")
-            self.emit(indent, f"{sel} = {self.expr(stmt.selector)}")
+            sel = self.expr(stmt.selector)
+            if not _SIMPLE.match(sel):
+                # Only one clause body runs, so a plain variable can be re-read safely.
+                tmp = self.new_tmp("_c")
+                self.emit(indent, f"{tmp} = {sel}")
+                sel = tmp
             first = True
             for labels, body in stmt.clauses:
                 conds = []
@@ -620,7 +635,10 @@ class CodeGen:
                 codes.setdefault(sym.name, f"{ref}.{sym.attr}")
             now = "now" if self.uses_now else "C.now"
             template = _INLINE_FBS[info.name]
-            for text in template.format(o=ref, now=now, **codes).split("\n"):
+            pt = codes.get("pt", "0")
+            pt_et = str(max(int(pt), 0)) if pt.lstrip("-").isdigit() else f"max({pt}, 0)"
+            pt_et = pt_et if pt.lstrip("-").isdigit() else f"({pt} if {pt} > 0 else 0)"
+            for text in template.format(o=ref, now=now, pt_et=pt_et, **codes).split("\n"):
                 if text.strip():
                     depth = (len(text) - len(text.lstrip(" "))) // 4
                     self.emit(indent + depth, text.strip())
@@ -805,12 +823,22 @@ class CodeGen:
                     return _wrap_signed(f"h_tmul({a}, {b}, {line})", 64)
                 return _wrap_signed(f"{a} * {b}", 64)
             return _wrap_signed(f"h_tdiv({left}, {right}, {line})", 64)
+        divisor = self.ck.const_value(e.right)
         if k == "real":
             if op == "/":
+                if isinstance(divisor, (int, float)) and divisor and not isinstance(divisor, bool):
+                    return f"({left} / {pylit(float(divisor))})"
                 return f"h_rdiv({left}, {right})"
             if op == "**":
                 return f"h_expt({left}, {right})"
             return f"({left} {op} {right})"
+        if isinstance(divisor, int) and not isinstance(divisor, bool) and divisor > 0:
+            # Truncation toward zero and MOD with the dividend's sign, inline.
+            q = self.new_tmp("_q")
+            if op == "/":
+                return f"({q} // {divisor} if ({q} := {left}) >= 0 else -(-{q} // {divisor}))"
+            if op == "MOD":
+                return f"({q} % {divisor} if ({q} := {left}) >= 0 else -(-{q} % {divisor}))"
         if op == "/":
             return wrap(f"h_idiv({left}, {right}, {line})", t)
         if op == "MOD":
@@ -852,9 +880,17 @@ class CodeGen:
             return f"h_expt({codes[0]}, {codes[1]})"
         if name in ("min", "max"):
             values = self._num_args(call, result, line) if rk == "real" else codes
+            if len(values) == 2 and rk in ("int", "real", "bit", "time"):
+                a, b = self.new_tmp("_a"), self.new_tmp("_b")
+                cmp = ">" if name == "min" else "<"
+                return f"({b} if ({a} := {values[0]}) {cmp} ({b} := {values[1]}) else {a})"
             return f"h_{name}({', '.join(values)})"
         if name == "limit":
             values = self._num_args(call, result, line) if rk == "real" else codes
+            mn, x, mx = values
+            if _SIMPLE.match(mn) and _SIMPLE.match(mx) and rk in ("int", "real", "bit", "time"):
+                v = self.new_tmp("_v")
+                return f"({mn} if ({v} := {x}) < {mn} else {mx} if {v} > {mx} else {v})"
             return f"h_limit({', '.join(values)})"
         if name == "sel":
             a, b = codes[1], codes[2]

@@ -481,22 +481,26 @@ class Parser:
         return tuple(stmts)
 
     def parse_statement(self):
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            self.depth = 0
-            self._diag(
-                "E_LIMIT",
-                {"what": "nesting depth", "limit": MAX_DEPTH},
-                self.peek().line,
-                self.peek().column,
-                self.peek().line,
-                self.peek().column + 1,
-            )
-            raise _TooMany
+        self._descend()
         try:
             return self._statement()
         finally:
             self.depth -= 1
+
+    def _descend(self) -> None:
+        """Count one nesting level; past MAX_DEPTH report E_LIMIT and stop parsing."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            tok = self.peek()
+            self._diag(
+                "E_LIMIT",
+                {"what": "nesting depth", "limit": MAX_DEPTH},
+                tok.line,
+                tok.column,
+                tok.line,
+                tok.column + 1,
+            )
+            raise _TooMany
 
     def _statement(self):
         start = self.peek()
@@ -658,19 +662,7 @@ class Parser:
     def parse_expression(self, level: int = 0):
         if level == len(_PRECEDENCE):
             return self.parse_power()
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            self.depth = 0
-            tok = self.peek()
-            self._diag(
-                "E_LIMIT",
-                {"what": "nesting depth", "limit": MAX_DEPTH},
-                tok.line,
-                tok.column,
-                tok.line,
-                tok.column + 1,
-            )
-            raise _TooMany
+        self._descend()
         try:
             start = self.peek()
             left = self.parse_expression(level + 1)
@@ -700,18 +692,7 @@ class Parser:
         if self.at_op("-", "+") or self.at_kw("NOT"):
             self.advance()
             op = start.value
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                self.depth = 0
-                self._diag(
-                    "E_LIMIT",
-                    {"what": "nesting depth", "limit": MAX_DEPTH},
-                    start.line,
-                    start.column,
-                    start.line,
-                    start.column + 1,
-                )
-                raise _TooMany
+            self._descend()
             try:
                 operand = self.parse_unary()
             finally:

@@ -21,13 +21,14 @@ _WD_CHUNK = 4096
 class _Context:
     """Per-runtime state the generated code reads: the clock and the watchdog counter."""
 
-    __slots__ = ("left", "now", "t0", "wd")
+    __slots__ = ("left", "now", "stamp", "t0", "wd")
 
     def __init__(self):
         self.now = 0
         self.wd = _WD_CHUNK
         self.left = 0
         self.t0 = 0.0
+        self.stamp = -1
 
 
 class _Ref:
@@ -216,6 +217,7 @@ class Runtime:
             namespace[f"P_{inst.name}"] = obj
         self._in = [T.default_value(s.type) for _a, s, _w in program.inputs]
         self._out = [T.default_value(s.type) for _a, s, _w in program.outputs]
+        namespace["SCAN_MS"] = scan_ms
         namespace["IN"] = self._in
         namespace["OUT"] = self._out
         namespace["__builtins__"] = {}
@@ -259,7 +261,8 @@ class Runtime:
         """One base tick: inputs in, due tasks, outputs out, then the clock advances."""
         if self._fast_ok:
             try:
-                self._cycle()
+                self._cycle()  # advances the clock itself
+                return
             except PlcFault as exc:
                 self._enter_fault(exc.code, exc.line, exc.args_dict)
             except Exception as exc:  # sandbox boundary: any slip in a scan is a FAULT
@@ -274,11 +277,7 @@ class Runtime:
         self._ctx.now += self.scan_ms
 
     def _scan_general(self) -> None:
-        ctx = self._ctx
-        budget = self.program.limits.max_loop_iterations
-        ctx.wd = min(_WD_CHUNK, budget)
-        ctx.left = budget - ctx.wd
-        ctx.t0 = 0.0
+        self._ctx.wd = min(_WD_CHUNK, self.program.limits.max_loop_iterations)
         self._copy_in()
         self._apply_forces()
         now = self.clock_ms
@@ -305,15 +304,18 @@ class Runtime:
     def _watchdog(self, line: int) -> None:
         ctx = self._ctx
         limits = self.program.limits
+        if ctx.stamp != ctx.now:
+            # First call in this scan: the scan itself armed only the first chunk.
+            ctx.stamp = ctx.now
+            ctx.left = limits.max_loop_iterations - min(_WD_CHUNK, limits.max_loop_iterations)
+            ctx.t0 = time.perf_counter()
         while ctx.wd < 0:
             if ctx.left <= 0:
                 raise PlcFault("F_WATCHDOG", line, limit=limits.max_loop_iterations)
             chunk = min(_WD_CHUNK, ctx.left)
             ctx.left -= chunk
             ctx.wd += chunk
-        if ctx.t0 == 0.0:
-            ctx.t0 = time.perf_counter()
-        elif (time.perf_counter() - ctx.t0) * 1000.0 > limits.watchdog_ms:
+        if (time.perf_counter() - ctx.t0) * 1000.0 > limits.watchdog_ms:
             raise PlcFault("F_WATCHDOG_TIME", line, limit=limits.watchdog_ms)
 
     def _enter_fault(self, code: str, line: int, args: dict) -> None:
