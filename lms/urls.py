@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/labs/", include("labs.api_urls")),
 ]
 
 if settings.DEBUG:
@@ -26,6 +27,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("learn/", include("courses.urls")),
+    path("labs/", include("labs.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
