@@ -164,10 +164,16 @@ class JupyterHubClient:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         ok_missing: bool = False,
+        timeout: float | None = None,
     ) -> Any:
         try:
             response = self._http.request(
-                method, path, json=body, params=params, headers=headers or None
+                method,
+                path,
+                json=body,
+                params=params,
+                headers=headers or None,
+                timeout=httpx.Timeout(timeout or self.timeout),
             )
         except httpx.TimeoutException as exc:
             raise HubUnavailable(
@@ -254,11 +260,14 @@ class JupyterHubClient:
     ) -> None:
         """Ask the hub to start the named server (returns while it may still be pending).
 
-        Starting a server that already runs is not an error.
+        Starting a server that already runs is not an error. The hub may take up to its
+        ``slow_spawn_timeout`` to answer, so this call waits at least 30 s.
         """
         try:
             body = {"user_options": dict(options or {})}
-            self._request("POST", self._user_path(name, server_name), body=body)
+            # the hub holds the request up to its slow_spawn_timeout (10 s) before a 202
+            path = self._user_path(name, server_name)
+            self._request("POST", path, body=body, timeout=max(self.timeout, 30.0))
         except HubError as exc:
             if exc.status == 400 and "already running" in exc.message:
                 return
