@@ -185,9 +185,18 @@ def sandbox_delete(user_id: int, sandbox_id: str) -> None:
     cache.delete(KEY.format(sandbox_id))
 
 
+def _program_for(state: dict[str, Any]) -> Program:
+    """The compiled program of a sandbox: from this process's cache, else compiled again."""
+    with _programs_lock:
+        hit = _programs.get(state["source_key"])
+    if isinstance(hit, Program):
+        return hit
+    return compile_cached(state["plant"], _source(state["source_key"]))
+
+
 def _restore(state: dict[str, Any]) -> tuple[PlantSimulation, Program]:
     try:
-        program = compile_cached(state["plant"], _source(state["source_key"]))
+        program = _program_for(state)
     except ProgramRejected as exc:  # cannot happen for a source that compiled before
         raise SandboxError("stale", _("The sandbox's program is no longer valid."), 410) from exc
     sim = PlantSimulation.restore(program, state["snap"])
