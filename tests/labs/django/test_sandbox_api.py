@@ -220,3 +220,25 @@ def test_per_learner_sandbox_limit_drops_the_oldest(learner_client, api_url, set
     ids = [start(learner_client, api_url) for _ in range(3)]
     assert step(learner_client, ids[0], {"advance_ms": 10}).status_code == 410
     assert step(learner_client, ids[2], {"advance_ms": 10}).status_code == 200
+
+
+def test_refusals_are_in_chinese_on_chinese_pages(api_url):
+    """With lang=zh-hans the refusal message comes from the labs' Chinese catalogue."""
+    url = api_url("compile").replace("lang=en", "lang=zh-hans")
+    response = post(Client(), url, {"source": "x"})
+    assert response.json()["message"] == "请登录后使用实验。"
+
+
+def test_every_labs_message_has_a_chinese_translation():
+    """The labs catalogue leaves no message untranslated."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    import labs
+
+    po = Path(labs.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    assert untranslated == []
