@@ -112,6 +112,7 @@ class OnDelay:
         self.started = None
 
     def update(self, enabled, now):
+        """True once ``enabled`` has been true for the preset time."""
         if not enabled:
             self.started = None
             return False
@@ -132,6 +133,7 @@ class TrafficLightPy:
         self.t_yellow = OnDelay(1000)
 
     def step(self, now):
+        """One cycle at time ``now`` (ms)."""
         red_done = self.t_red.update(self.run and self.state == 0, now)
         green_done = self.t_green.update(self.state == 1, now)
         yellow_done = self.t_yellow.update(self.state == 2, now)
@@ -161,6 +163,7 @@ class TankPy:
         self.ki = 0.1
 
     def step(self, now):
+        """One cycle at time ``now`` (ms)."""
         level = self.level_raw / 100.0
         error = self.setpoint - level
         self.integral = min(max(self.integral + error * 0.01, -100.0), 100.0)
@@ -182,6 +185,7 @@ class ConveyorPy:
         self.full = False
 
     def step(self, now):
+        """One cycle at time ``now`` (ms)."""
         rising = self.sensor and not self.last_sensor
         self.last_sensor = self.sensor
         if self.reset:
@@ -201,6 +205,7 @@ class ConveyorPy:
 
 
 def bench_engine(source, scans, inputs):
+    """CPU seconds for ``scans`` scans of the compiled program."""
     rt = Runtime(compile_program(source), scan_ms=SCAN_MS)
     for address, value in inputs.items():
         rt.set_input(address, value)
@@ -214,6 +219,7 @@ def bench_engine(source, scans, inputs):
 
 
 def bench_python(cls, scans, setup):
+    """CPU seconds for ``scans`` steps of the hand-written version."""
     obj = cls()
     setup(obj)
     start = time.process_time()
@@ -236,6 +242,7 @@ CASES = [
 
 
 def main(argv=None) -> int:
+    """Print scans per second and the ratio for each program."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scans", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=7)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Max, Prefetch, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -565,6 +566,19 @@ def catalogue_entries(locale: Locale, within: Page | None = None, filters=None) 
         else [],
         "filters": filters,
     }
+
+
+def catalogue_version(locale: Locale) -> str:
+    """Changes whenever a course or programme in `locale` is published, unpublished or
+    removed (one query); part of the catalogue's cache key."""
+    types = ContentType.objects.get_for_models(CoursePage, ProgramPage).values()
+    row = Page.objects.filter(locale=locale, content_type__in=types).aggregate(
+        live=Count("pk", filter=Q(live=True)),
+        total=Count("pk"),
+        published=Max("last_published_at"),
+        edited=Max("latest_revision_created_at"),
+    )
+    return f"{row['live']}:{row['total']}:{row['published']}:{row['edited']}"
 
 
 def catalogue_choices() -> dict:

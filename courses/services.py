@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -56,6 +56,7 @@ COLLECTION_PERMISSIONS = (
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 )
+RESUME_WRITE_INTERVAL = timedelta(minutes=1)
 _SPONSORSHIP_CODE = re.compile(r"^[A-Za-z0-9-]{4,64}$")
 
 
@@ -223,8 +224,9 @@ def _require_enrolment(user_id: int, course: CoursePage) -> Enrolment:
     return enrolment
 
 
-def _lesson(lesson_page_id: int) -> LessonPage:
-    lesson = LessonPage.objects.live().filter(pk=lesson_page_id).first()
+def _lesson(lesson_page_id: int, *, with_body: bool = False) -> LessonPage:
+    lessons = LessonPage.objects.live().filter(pk=lesson_page_id)
+    lesson = (lessons if with_body else lessons.defer("body")).first()
     if lesson is None:
         raise ValidationError(_("This lesson does not exist."), code="no_such_lesson")
     return lesson
@@ -244,15 +246,29 @@ def lesson_viewed(user_id: int, lesson_page_id: int) -> None:
     lesson = _lesson(lesson_page_id)
     course = selectors.lesson_course(lesson)
     now = timezone.now()
-    updated = Enrolment.objects.filter(
-        user_id=user_id, course_key=course.translation_key, status=Enrolment.Status.ACTIVE
-    ).update(last_lesson_key=lesson.translation_key, last_seen_at=now)
-    if updated:
-        LessonProgress.objects.get_or_create(
-            user_id=user_id,
-            lesson_key=lesson.translation_key,
-            defaults={"course_key": course.translation_key, "first_seen_at": now},
+    enrolment = (
+        Enrolment.objects.filter(
+            user_id=user_id, course_key=course.translation_key, status=Enrolment.Status.ACTIVE
         )
+        .only("pk", "last_lesson_key", "last_seen_at")
+        .first()
+    )
+    if enrolment is None:
+        return
+    # Write only when something changed, so re-reading a lesson costs no database write.
+    if (
+        enrolment.last_lesson_key != lesson.translation_key
+        or enrolment.last_seen_at is None
+        or enrolment.last_seen_at < now - RESUME_WRITE_INTERVAL
+    ):
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            last_lesson_key=lesson.translation_key, last_seen_at=now
+        )
+    LessonProgress.objects.get_or_create(
+        user_id=user_id,
+        lesson_key=lesson.translation_key,
+        defaults={"course_key": course.translation_key, "first_seen_at": now},
+    )
 
 
 @transaction.atomic
@@ -413,7 +429,7 @@ def quiz_submit(
     not in the lesson, the answers belong to another quiz, nothing was answered or no attempts
     are left. Questions left unanswered or answered malformed earn no points and say why.
     """
-    lesson = _lesson(lesson_page_id)
+    lesson = _lesson(lesson_page_id, with_body=True)
     course = selectors.lesson_course(lesson)
     _require_enrolment(user_id, course)
     quiz = Quiz.objects.filter(pk=quiz_id).first()

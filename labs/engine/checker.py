@@ -70,6 +70,7 @@ class Symbol:
 
     @property
     def attr(self) -> str:
+        """The mangled attribute name of this variable in generated code."""
         return "v_" + self.name
 
 
@@ -92,6 +93,7 @@ class PouInfo:
 
     @property
     def std(self) -> bool:
+        """Is this one of the standard function blocks?"""
         return self.kind == "STD_FB"
 
 
@@ -212,6 +214,7 @@ class Checker:
         self.io = list(io)
         self.limits = limits
         self.diagnostics: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
         self.ann = Annotations()
         self.types: dict[str, object] = dict(T.ELEMENTARY)
         self.type_decls: dict[str, n.TypeDecl] = {}
@@ -229,6 +232,7 @@ class Checker:
         self.scope: dict[str, Symbol] = {}
         self.pou: PouInfo | None = None
         self.loop_depth = 0
+        self.top_call = None  # id of a call that is a statement or a whole assigned value
 
     # ---------------------------------------------------------- reporting
     def error(self, code: str, span: n.Span, **args) -> None:
@@ -295,7 +299,7 @@ class Checker:
         self.pous[name] = info
 
     # ---------------------------------------------------------------- types
-    def resolve_named(self, name: str, span: n.Span):
+    def resolve_named(self, name: str, span: n.Span, display: str | None = None):
         """The type called ``name`` (declared, elementary or FB), or None after an error."""
         if name in self.types:
             return self.types[name]
@@ -307,7 +311,7 @@ class Checker:
             return None
         decl = self.type_decls.get(name)
         if decl is None:
-            self.error("E_UNKNOWN_TYPE", span, name=name)
+            self.error("E_UNKNOWN_TYPE", span, name=display or name)
             return None
         if name in self.resolving:
             self.error("E_RECURSION", decl.span, cycle=f"type {decl.display}")
@@ -364,7 +368,7 @@ class Checker:
         if isinstance(spec, n.NamedType):
             if spec.name in ("string", "wstring"):
                 return T.STRING
-            return self.resolve_named(spec.name, spec.span)
+            return self.resolve_named(spec.name, spec.span, spec.display)
         if isinstance(spec, n.StringTypeSpec):
             if spec.length is None:
                 return T.STRING
@@ -640,13 +644,7 @@ class Checker:
             self.error("E_BAD_ADDRESS", span, text=text)
             return
         if not address_fits(address, sym.type):
-            self.error(
-                "E_TYPE_MISMATCH",
-                span,
-                expected=f"a type of the size of {address}",
-                actual=sym.type,
-                hint="BOOL for %X, INT/WORD for %W, DINT/REAL for %D",
-            )
+            self.error("E_ADDRESS_TYPE", span, type=sym.type, address=address)
             return
         other = self.addresses.get(address)
         if other is not None and other.kind == "io":
@@ -769,15 +767,7 @@ class Checker:
                         else:
                             glob.used = True
                 continue
-            if pou.kind == "FUNCTION":
-                if kind in ("output", "inout"):
-                    self.error("E_UNSUPPORTED", block.span, what=f"{block.kind} in a FUNCTION")
-                    continue
-                storage = "local"
-            elif kind == "temp":
-                storage = "local"
-            else:
-                storage = "self"
+            storage = "local" if pou.kind == "FUNCTION" or kind == "temp" else "self"
             if pou.kind == "PROGRAM" and kind == "inout":
                 self.error("E_UNSUPPORTED", block.span, what="VAR_IN_OUT in a PROGRAM")
                 continue
@@ -867,8 +857,28 @@ class Checker:
         self.scope = info.symbols
         self.loop_depth = 0
         self.statements(info.node.body)
+        for sym in info.symbols.values():
+            if sym.kind in ("var", "temp") and not sym.used and sym.address is None:
+                self.warn("W_UNUSED", sym.span, name=sym.display)
         self.pou = None
         self.scope = {}
+
+    def warn(self, code: str, span: n.Span, **args) -> None:
+        """Record a warning (the program still compiles)."""
+        line = max(span.line, 1)
+        src = self.lines[line - 1] if line <= len(self.lines) else ""
+        self.warnings.append(
+            Diagnostic(
+                line,
+                max(span.column, 1),
+                span.end_line,
+                span.end_column,
+                code,
+                args,
+                src,
+                severity="warning",
+            )
+        )
 
     def statements(self, stmts) -> None:
         """Check a statement list."""
@@ -880,10 +890,12 @@ class Checker:
         if isinstance(stmt, n.Assign):
             target_type = self.expr(stmt.target)
             self.check_assignable(stmt.target)
+            self.top_call = id(stmt.value)
             value_type = self.expr(stmt.value)
             if target_type is not None and value_type is not None:
                 self.require(target_type, stmt.value, value_type)
         elif isinstance(stmt, n.CallStmt):
+            self.top_call = id(stmt.call)
             self.call(stmt.call, statement=True)
         elif isinstance(stmt, n.If):
             for cond, body in stmt.branches:
@@ -927,6 +939,8 @@ class Checker:
             self.require_bool(stmt.cond)
         elif isinstance(stmt, n.Exit) and self.loop_depth == 0:
             self.error("E_EXIT_OUTSIDE_LOOP", stmt.span)
+        elif isinstance(stmt, n.Continue) and self.loop_depth == 0:
+            self.error("E_CONTINUE_OUTSIDE_LOOP", stmt.span)
 
     def _enter_loop(self, stmt) -> None:
         self.loop_depth += 1
@@ -934,6 +948,7 @@ class Checker:
             self.error("E_LIMIT", stmt.span, what="loop nesting", limit=MAX_LOOP_NESTING)
 
     def case(self, stmt: n.Case) -> None:
+        """Check a CASE: selector type, constant labels, overlapping labels."""
         sel_type = self.expr(stmt.selector)
         if sel_type is not None and T.kind_of(sel_type) not in ("int", "bit", "enum"):
             self.error("E_OPERAND", stmt.selector.span, op="CASE", types=sel_type)
@@ -997,13 +1012,14 @@ class Checker:
                     self.error("E_NOT_ASSIGNABLE", target.span)
             else:
                 self.check_assignable(target.base)
-        elif isinstance(target, n.Index):
+        elif isinstance(target, (n.Index, n.BitAccess)):
             self.check_assignable(target.base)
         else:
             self.error("E_NOT_ASSIGNABLE", target.span)
 
     # --------------------------------------------------------- type rules
     def require_bool(self, expr) -> None:
+        """Report an error unless ``expr`` is BOOL."""
         t = self.expr(expr)
         if t is not None:
             self.require(T.BOOL, expr, t)
@@ -1031,6 +1047,7 @@ class Checker:
         return T.widens(actual, expected)
 
     def compatible_exact(self, a, b) -> bool:
+        """Are two types the same (any STRING lengths match) - for VAR_IN_OUT and arrays?"""
         if isinstance(a, T.StringType) and isinstance(b, T.StringType):
             return True
         return T.base_of(a) == T.base_of(b)
@@ -1115,6 +1132,18 @@ class Checker:
             sym.used = True
             self.ann.refs[id(e)] = sym
             return sym.type
+        if isinstance(e, n.BitAccess):
+            base = self.expr(e.base)
+            if base is None:
+                return None
+            elem = T.base_of(base)
+            if not isinstance(elem, T.Elementary) or elem.kind not in ("int", "bit"):
+                self.error("E_OPERAND", e.span, op=".bit", types=base)
+                return None
+            if e.bit >= elem.bits:
+                self.error("E_INDEX_RANGE", e.span, index=e.bit, lo=0, hi=elem.bits - 1)
+                return None
+            return T.BOOL
         if isinstance(e, n.Member):
             base = self.expr(e.base)
             if base is None:
@@ -1178,6 +1207,7 @@ class Checker:
         return "?"
 
     def literal(self, e: n.Literal):
+        """Type of a literal; typed literals (INT#5, Color#Red) are range-checked."""
         if e.type_name is None:
             if e.kind == "int":
                 if abs(e.value) > (1 << 64):
@@ -1242,6 +1272,7 @@ class Checker:
         return None
 
     def unary(self, e: n.Unary):
+        """Type of ``-x``, ``+x`` or ``NOT x``."""
         t = self.expr(e.operand)
         if t is None:
             return None
@@ -1262,6 +1293,7 @@ class Checker:
         return None
 
     def binary(self, e: n.Binary):
+        """Type of a binary operation (table 71 operators on the allowed operand types)."""
         lt = self.expr(e.left)
         rt = self.expr(e.right)
         if lt is None or rt is None:
@@ -1392,6 +1424,7 @@ class Checker:
         return self.call_fb(e, inst_type)
 
     def call_fb(self, e: n.Call, inst_type: T.FBType):
+        """Check an FB invocation: inputs, ``=>`` outputs, VAR_IN_OUT bindings."""
         info: PouInfo = inst_type.info
         call = CallInfo("fb", info, instance=e.callee)
         if self.pou is not None and not info.std:
@@ -1458,29 +1491,59 @@ class Checker:
         return T.VOID
 
     def call_function(self, e: n.Call, info: PouInfo):
+        """Check a call of a user FUNCTION (positional or formal arguments).
+
+        Positional arguments fill the inputs, then the VAR_IN_OUTs, in declaration order;
+        outputs are bound with ``=>``. A function with outputs or VAR_IN_OUT can only be
+        called as a statement or as the whole right side of an assignment.
+        """
         call = CallInfo("func", info)
         if self.pou is not None:
             self.pou.calls.add(info.name)
+        positional = info.inputs + info.inouts
         args: list = [None] * len(info.inputs)
+        seen = set()
         for i, arg in enumerate(e.args):
-            if arg.output:
-                self.error("E_CALL_ARGS", arg.span, name=info.display, detail="no outputs")
-                continue
             if arg.name is None:
-                if i >= len(args):
+                if arg.output or i >= len(positional):
                     self.error("E_CALL_ARGS", arg.span, name=info.display, detail="too many")
                     continue
-                index = i
+                sym = positional[i]
             else:
-                names = [s.name for s in info.inputs]
-                if arg.name not in names:
+                sym = info.symbols.get(arg.name)
+                if sym is None or sym.kind not in ("input", "output", "inout"):
                     self.error("E_NO_MEMBER", arg.span, type=info.display, name=arg.name)
                     continue
-                index = names.index(arg.name)
+            if sym.name in seen:
+                self.error("E_DUPLICATE", arg.span, name=sym.display)
+                continue
+            seen.add(sym.name)
             t = self.expr(arg.value)
-            if t is not None:
-                self.require(info.inputs[index].type, arg.value, t)
-            args[index] = arg.value
+            if (sym.kind == "output") != arg.output:
+                detail = f"use {sym.display} => ..." if sym.kind == "output" else "no outputs"
+                self.error("E_CALL_ARGS", arg.span, name=info.display, detail=detail)
+                continue
+            if sym.kind == "output":
+                self.check_assignable(arg.value)
+                if t is not None and not self.compatible(t, sym.type):
+                    self.error("E_TYPE_MISMATCH", arg.span, expected=t, actual=sym.type, hint="")
+                call.outputs.append((sym, arg.value))
+            elif sym.kind == "inout":
+                self.check_assignable(arg.value)
+                if t is not None and not self.compatible_exact(sym.type, t):
+                    self.error("E_TYPE_MISMATCH", arg.span, expected=sym.type, actual=t, hint="")
+                call.inouts.append((sym, arg.value))
+            else:
+                if t is not None:
+                    self.require(sym.type, arg.value, t)
+                args[info.inputs.index(sym)] = arg.value
+        for sym in info.inouts:
+            if sym.name not in seen:
+                self.error(
+                    "E_CALL_ARGS", e.span, name=info.display, detail=f"{sym.display} must be given"
+                )
+        if (info.outputs or info.inouts) and self.top_call != id(e):
+            self.error("E_UNSUPPORTED", e.span, what="this call inside an expression")
         call.args = args
         call.result = info.return_type
         self.ann.calls[id(e)] = call
@@ -1529,6 +1592,7 @@ class Checker:
         return values
 
     def call_std(self, e: n.Call, name: str):
+        """Check a call of a standard function and give its result type."""
         args = self._std_args(e, name)
         if args is None:
             for a in e.args:
@@ -1646,6 +1710,7 @@ class Checker:
         return None
 
     def call_conversion(self, e: n.Call, src: str | None, dst: str):
+        """Check a type conversion ``A_TO_B(x)`` or ``TO_B(x)``."""
         label = f"{src.upper() + '_' if src else ''}TO_{dst.upper()}"
         if len(e.args) != 1 or e.args[0].output or (e.args[0].name not in (None, "in")):
             self.error("E_CALL_ARGS", e.span, name=label, detail="needs one argument IN")

@@ -34,6 +34,7 @@ LABELS = {
         "bad_duration": "--for needs a duration such as 60s, 500ms or T#1m",
         "need_timeline": "run needs --timeline FILE or --for DURATION",
         "ran": "ran {ms} ms ({scans} scans), status {status}",
+        "bad_io": "io must be a list of objects with name, address and type",
     },
     "zh": {
         "pass": "通过",
@@ -48,6 +49,7 @@ LABELS = {
         "bad_duration": "--for 需要一个时长，例如 60s、500ms 或 T#1m",
         "need_timeline": "run 需要 --timeline 文件 或 --for 时长",
         "ran": "运行了 {ms} 毫秒（{scans} 次扫描），状态 {status}",
+        "bad_io": "io 必须是包含 name、address 和 type 的对象列表",
     },
 }
 
@@ -84,13 +86,13 @@ def _read_json(path: str, lang: str):
 
 def _io_points(data, lang: str) -> list[IOPoint]:
     if not isinstance(data, list):
-        raise _UsageError("io must be a list of {name, address, type}")
+        raise _UsageError(_label(lang, "bad_io"))
     points = []
     for item in data:
         try:
             points.append(IOPoint(str(item["name"]), str(item["address"]), str(item["type"])))
         except (KeyError, TypeError):
-            raise _UsageError("io must be a list of {name, address, type}") from None
+            raise _UsageError(_label(lang, "bad_io")) from None
     return points
 
 
@@ -121,8 +123,11 @@ def cmd_check(args, out=None) -> int:
     if program is None:
         return EXIT_FAILED
     if args.json:
-        out.write(json.dumps({"ok": True, "diagnostics": []}) + "\n")
+        warnings = [w.to_dict(args.lang) for w in program.warnings]
+        out.write(json.dumps({"ok": True, "diagnostics": warnings}, ensure_ascii=False) + "\n")
     else:
+        for warning in program.warnings:
+            out.write(warning.format(args.lang, args.program) + "\n")
         out.write(_label(args.lang, "no_errors", file=args.program) + "\n")
     return EXIT_OK
 

@@ -128,14 +128,17 @@ class CodeGen:
         self.func_return: str | None = None
         self.cached: dict = {}  # Symbol -> local name holding it during the body
         self.known: dict = {}  # Symbol -> (low, high) of a FOR variable inside its loop
+        self.facts: dict = {}  # Symbol -> (low, high) it holds here (see _range_of)
         self.uses_now = False
 
     # ------------------------------------------------------------ plumbing
     def new_tmp(self, prefix: str = "_t") -> str:
+        """A fresh temporary name (never a mangled learner name)."""
         self.tmp += 1
         return f"{prefix}{self.tmp}"
 
     def emit(self, indent: int, text: str) -> None:
+        """Append one line of Python at ``indent`` levels."""
         self.out.append("    " * indent + text)
 
     # -------------------------------------------------------------- values
@@ -240,6 +243,7 @@ class CodeGen:
         return "\n".join(self.out) + "\n"
 
     def gen_struct(self, st: T.StructType) -> None:
+        """The constructor ``n_<struct>()`` of a structure type."""
         self.classes[st.name] = [f"v_{f}" for f in st.fields]
         self.emit(0, f"def n_{st.name}():")
         self.emit(1, f"o = K_{st.name}()")
@@ -248,6 +252,7 @@ class CodeGen:
         self.emit(1, "return o")
 
     def gen_std_fb(self, info: PouInfo) -> None:
+        """The constructor ``n_<fb>()`` of a standard function block instance."""
         slots = [s.attr for s in info.symbols.values()] + list(info.hidden)
         self.classes[info.name] = slots
         self.emit(0, f"def n_{info.name}():")
@@ -262,6 +267,7 @@ class CodeGen:
         return [s for s in info.symbols.values() if s.storage == "self"]
 
     def gen_instance_pou(self, info: PouInfo) -> None:
+        """Constructor, initialiser and body of a PROGRAM or FUNCTION_BLOCK."""
         syms = self._instance_syms(info)
         self.classes[info.name] = [s.attr for s in syms]
         self.emit(0, f"def n_{info.name}():")
@@ -290,13 +296,17 @@ class CodeGen:
                 ref = self.ann.refs.get(id(node))
                 if isinstance(ref, Symbol) and id(node) not in self.ann.consts:
                     counts[ref] = counts.get(ref, 0) + 1
-            if isinstance(node, n.Assign) and isinstance(node.target, (n.Name, n.Address)):
-                assigned.add(self.ann.refs.get(id(node.target)))
+            if isinstance(node, n.Assign):
+                target = node.target
+                while isinstance(target, n.BitAccess):  # x.3 := ... rewrites x
+                    target = target.base
+                if isinstance(target, (n.Name, n.Address)):
+                    assigned.add(self.ann.refs.get(id(target)))
             elif isinstance(node, n.For):
                 assigned.add(self.ann.refs.get(id(node.var)))
             elif isinstance(node, n.Call):
                 call = self.ann.calls.get(id(node))
-                if call is not None and call.kind == "fb":
+                if call is not None and call.kind in ("fb", "func"):
                     if call.target.std and call.target.name in TIMED_FBS:
                         timed = True
                     for _sym, target in call.outputs + call.inouts:
@@ -315,6 +325,7 @@ class CodeGen:
         counts, assigned, timed = self.analyze(info.node.body)
         may_share_globals = bool(info.calls)
         self.cached = {}
+        self.facts = {}
         for sym, count in counts.items():
             # Inputs copied in by this very function are worth a local even if read once.
             once = bool(prologue) and sym.address is not None and sym.address[1] == "I"
@@ -368,21 +379,28 @@ class CodeGen:
         self.uses_now = False
 
     def gen_function(self, info: PouInfo) -> None:
-        params = ", ".join(s.attr for s in info.inputs)
+        """A FUNCTION as a Python function of its inputs returning its value."""
+        params = ", ".join(s.attr for s in info.inputs + info.inouts)
         self.emit(0, f"def f_{info.name}({params}):")
         self.pou = info
+        self.facts = {}
         ret = info.symbols[info.name]
         self.func_return = ret.attr
+        if info.outputs or info.inouts:
+            # Outputs and VAR_IN_OUTs come back with the value; the call site stores them.
+            extra = [s.attr for s in info.outputs + info.inouts]
+            self.func_return = f"({ret.attr}, {', '.join(extra)})"
         for sym in info.symbols.values():
-            if sym.kind in ("input",):
+            if sym.kind in ("input", "inout"):
                 continue
             self.emit(1, f"{sym.attr} = {self.value_code(sym.type, sym.init)}")
         self.block(info.node.body, 1)
-        self.emit(1, f"return {ret.attr}")
+        self.emit(1, f"return {self.func_return}")
         self.pou = None
         self.func_return = None
 
     def gen_globals(self) -> None:
+        """Initialiser of the globals and ``init_all`` (cold start of every instance)."""
         syms = list(self.ck.globals.values())
         self.classes["_G"] = [s.attr for s in syms]
         self.emit(0, "def i__G(o):")
@@ -423,7 +441,22 @@ class CodeGen:
         self.emit(0, "def copy_out():")
         for line in copy_out or ["pass"]:
             self.emit(1, line)
+        # Runtime.scan *is* this function while the PLC runs one cyclic task unforced, so
+        # it catches faults itself (the helpers record them and advance the clock).
         self.emit(0, "def cycle():")
+        # A caller may hold on to rt.scan; once the PLC stops, faults or is forced, the
+        # general scan takes over.
+        self.emit(1, "if not C.fast: return h_scan()")
+        self.emit(1, "try:")
+        start = len(self.out)
+        self._cycle_body(copy_in, copy_out)
+        self.out[start:] = ["    " + line for line in self.out[start:]]
+        self.emit(1, "except h_PlcFault as e:")
+        self.emit(2, "h_fault(e)")
+        self.emit(1, "except h_Exception as e:")
+        self.emit(2, "h_crash(e)")
+
+    def _cycle_body(self, copy_in: list[str], copy_out: list[str]) -> None:
         limits = self.ck.limits
         if any(p.has_loops for p in self.ck.pous.values()):
             # The rest of the budget and the wall-clock start are set by h_wd the first
@@ -464,12 +497,128 @@ class CodeGen:
             self.emit(indent, "pass")
 
     def watchdog(self, indent: int, line: int) -> None:
+        """Charge one loop iteration to the watchdog."""
         self.emit(indent, "C.wd -= 1")
         self.emit(indent, f"if C.wd < 0: h_wd({line})")
 
+    # Value ranges: ``self.facts`` maps an integer variable to the (low, high) it is known
+    # to hold at the current point of the body (from ``x := 0``, ``x := i`` in a counted
+    # loop...), so that ``a[x]`` needs no bounds check. Facts start empty in every body:
+    # nothing is assumed about values from earlier scans or outside writes.
+    def _range_of(self, expr, known: dict):
+        const = self.ck.const_value(expr)
+        if isinstance(const, int) and not isinstance(const, bool):
+            return const, const
+        if isinstance(expr, n.Name):
+            return known.get(self.ann.refs.get(id(expr)))
+        if isinstance(expr, n.Binary) and expr.op in ("+", "-"):
+            shift = self.ck.const_value(expr.right)
+            base = self._range_of(expr.left, known)
+            if base is None or not isinstance(shift, int) or isinstance(shift, bool):
+                return None
+            shift = shift if expr.op == "+" else -shift
+            return base[0] + shift, base[1] + shift
+        return None
+
+    def _trackable(self, sym) -> bool:
+        return (
+            isinstance(sym, Symbol)
+            and sym.storage != "global"
+            and isinstance(sym.type, T.Elementary)
+            and sym.type.kind == "int"
+        )
+
+    def _assignments(self, stmt, loop_known: dict) -> dict:
+        """Ranges assigned inside ``stmt`` per variable (None: not provably bounded)."""
+        changes: dict = {}
+
+        def spoil(target):
+            while isinstance(target, n.BitAccess):
+                target = target.base
+            if isinstance(target, (n.Name, n.Address)):
+                changes[self.ann.refs.get(id(target))] = None
+
+        for node in _walk(stmt):
+            if isinstance(node, n.Assign):
+                target = node.target
+                if isinstance(target, (n.Name, n.Address)):
+                    sym = self.ann.refs.get(id(target))
+                    rng = self._range_of(node.value, loop_known)
+                    if rng is None or changes.get(sym, ()) is None:
+                        changes[sym] = None
+                    else:
+                        changes.setdefault(sym, []).append(rng)
+                else:
+                    spoil(target)
+            elif isinstance(node, n.For):
+                spoil(node.var)
+            elif isinstance(node, n.Call):
+                call = self.ann.calls.get(id(node))
+                if call is not None and call.kind in ("fb", "func"):
+                    for _sym, target in call.outputs + call.inouts:
+                        spoil(target)
+        return changes
+
     def statement(self, stmt, indent: int) -> None:
-        line = stmt.span.line
+        """Emit one statement, keeping the value-range facts up to date."""
+        if isinstance(stmt, (n.If, n.Case, n.For, n.While, n.Repeat)):
+            loop_known = dict(self.known)
+            if isinstance(stmt, n.For):
+                rng = self._for_range(stmt)
+                if rng is not None:
+                    loop_known[self.ann.refs.get(id(stmt.var))] = rng
+            merged = dict(self.facts)
+            for sym, ranges in self._assignments(stmt, loop_known).items():
+                if ranges is None or sym not in merged:
+                    merged.pop(sym, None)
+                else:
+                    lows, highs = zip(*ranges, strict=True)
+                    low, high = merged[sym]
+                    merged[sym] = (min(low, *lows), max(high, *highs))
+            self.facts = dict(merged)
+            self._statement_code(stmt, indent)
+            self.facts = merged
+            return
+        self._statement_code(stmt, indent)
         if isinstance(stmt, n.Assign):
+            target = stmt.target
+            while isinstance(target, n.BitAccess):
+                target = target.base
+            sym = self.ann.refs.get(id(target)) if isinstance(target, (n.Name, n.Address)) else None
+            if sym is not None:
+                rng = None
+                if target is stmt.target and self._trackable(sym):
+                    rng = self._range_of(stmt.value, {**self.facts, **self.known})
+                if rng is None:
+                    self.facts.pop(sym, None)
+                else:
+                    self.facts[sym] = rng
+        elif isinstance(stmt, n.CallStmt):
+            for sym in self._assignments(stmt, {}):
+                self.facts.pop(sym, None)
+
+    def _statement_code(self, stmt, indent: int) -> None:
+        line = stmt.span.line
+        if isinstance(stmt, n.Assign) and isinstance(stmt.target, n.BitAccess):
+            base = stmt.target.base
+            base_code = self.expr(base)
+            mask = 1 << stmt.target.bit
+            value = self.new_tmp("_b")
+            self.emit(indent, f"{value} = {self.expr(stmt.value)}")
+            new = f"({base_code} | {mask}) if {value} else ({base_code} & {~mask})"
+            self.emit(indent, f"{base_code} = {wrap(new, self.ann.types[id(base)])}")
+        elif isinstance(stmt, n.Assign) and self._multi_result(stmt.value):
+            result = self._multi_call(stmt.value, indent)
+            target_type = self.ann.types[id(stmt.target)]
+            source = self.ann.calls[id(stmt.value)].result
+            if T.kind_of(target_type) == "real" and T.kind_of(source) == "int":
+                result = f"({result} + 0.0)"
+            elif isinstance(target_type, T.StringType):
+                result = f"({result})[:{target_type.length}]"
+            elif isinstance(target_type, T.SubrangeType):
+                result = f"h_range({result}, {target_type.low}, {target_type.high}, {line})"
+            self.emit(indent, f"{self.expr(stmt.target)} = {result}")
+        elif isinstance(stmt, n.Assign):
             target_type = self.ann.types[id(stmt.target)]
             value = self.coerce(stmt.value, target_type, line)
             self.emit(indent, f"{self.expr(stmt.target)} = {value}")
@@ -477,6 +626,8 @@ class CodeGen:
             call = self.ann.calls[id(stmt.call)]
             if call.kind == "fb":
                 self.fb_call(stmt.call, call, indent)
+            elif self._multi_result(stmt.call):
+                self._multi_call(stmt.call, indent)
             else:
                 self.emit(indent, self.expr(stmt.call))
         elif isinstance(stmt, n.If):
@@ -522,22 +673,59 @@ class CodeGen:
             self.watchdog(indent + 1, line)
             self.block(stmt.body, indent + 1)
         elif isinstance(stmt, n.Repeat):
-            self.emit(indent, "while True:")
+            # The UNTIL test sits in the loop header so that CONTINUE reaches it.
+            flag = self.new_tmp("_r")
+            self.emit(indent, f"{flag} = False")
+            self.emit(indent, f"while not ({flag} and {self.expr(stmt.cond)}):")
+            self.emit(indent + 1, f"{flag} = True")
             self.watchdog(indent + 1, line)
             self.block(stmt.body, indent + 1)
-            self.emit(indent + 1, f"if {self.expr(stmt.cond)}: break")
         elif isinstance(stmt, n.Exit):
             self.emit(indent, "break")
+        elif isinstance(stmt, n.Continue):
+            self.emit(indent, "continue")
         elif isinstance(stmt, n.Return):
             self.emit(indent, f"return {self.func_return}" if self.func_return else "return")
 
+    def _multi_result(self, expr) -> bool:
+        """Is ``expr`` a call of a FUNCTION that also returns outputs or VAR_IN_OUTs?"""
+        call = self.ann.calls.get(id(expr)) if isinstance(expr, n.Call) else None
+        return (
+            call is not None
+            and call.kind == "func"
+            and bool(call.target.outputs or call.target.inouts)
+        )
+
+    def _multi_call(self, call_node: n.Call, indent: int) -> str:
+        """Call such a FUNCTION, store its outputs and VAR_IN_OUTs; code of its value."""
+        call = self.ann.calls[id(call_node)]
+        info: PouInfo = call.target
+        result = self.new_tmp("_m")
+        self.emit(indent, f"{result} = {self.expr(call_node)}")
+        outputs = dict(call.outputs)
+        inouts = dict(call.inouts)
+        for k, sym in enumerate(info.outputs + info.inouts, start=1):
+            target = outputs.get(sym) if sym.kind == "output" else inouts.get(sym)
+            if target is None:
+                continue
+            source = f"{result}[{k}]"
+            target_type = self.ann.types[id(target)]
+            if T.kind_of(target_type) == "real" and T.kind_of(sym.type) == "int":
+                source = f"({source} + 0.0)"
+            elif isinstance(target_type, T.StringType):
+                source = f"({source})[:{target_type.length}]"
+            self.emit(indent, f"{self.expr(target)} = {source}")
+        return f"{result}[0]"
+
     def label_value(self, expr) -> str:
+        """Python constant of a CASE label (enum labels are their index)."""
         ref = self.ann.refs.get(id(expr))
         if isinstance(ref, EnumValue):
             return str(ref.index)
         return pylit(self.ck.const_value(expr))
 
     def for_loop(self, stmt: n.For, indent: int) -> None:
+        """A FOR loop: Python ``for`` when possible, else a ``while`` with the standard's test."""
         line = stmt.span.line
         sym = self.ann.refs[id(stmt.var)]
         var = self.expr(stmt.var)
@@ -565,10 +753,54 @@ class CodeGen:
             self.emit(indent, f"{step} = {self.expr(stmt.step)}")
             cond = f"({step} > 0 and {var} <= {end}) or ({step} < 0 and {var} >= {end})"
             cond += f" or ({step} == 0)"
+        if any(isinstance(x, n.Continue) for x in _walk(stmt.body)):
+            # The increment goes first in the loop so that CONTINUE does not skip it.
+            flag = self.new_tmp("_f")
+            self.emit(indent, f"{flag} = False")
+            self.emit(indent, "while True:")
+            self.emit(indent + 1, f"if {flag}: {var} = {wrap(f'{var} + {step}', vtype)}")
+            self.emit(indent + 1, f"{flag} = True")
+            self.emit(indent + 1, f"if not ({cond}): break")
+            self.watchdog(indent + 1, line)
+            self.block(stmt.body, indent + 1)
+            return
         self.emit(indent, f"while {cond}:")
         self.watchdog(indent + 1, line)
         self.block(stmt.body, indent + 1)
         self.emit(indent + 1, f"{var} = {wrap(f'{var} + {step}', vtype)}")
+
+    def _for_plan(self, stmt: n.For):
+        """(first, last, step, count, low, high) of a FOR that can be a Python ``for``.
+
+        That is a FOR with constant bounds, a non-zero step, a local or instance variable
+        the body never assigns, and no wrap-around past the variable's type.
+        """
+        sym = self.ann.refs.get(id(stmt.var))
+        first = self.ck.const_value(stmt.start)
+        last = self.ck.const_value(stmt.end)
+        step = 1 if stmt.step is None else self.ck.const_value(stmt.step)
+        for value in (first, last, step):
+            if not isinstance(value, int) or isinstance(value, bool):
+                return None
+        if step == 0 or not isinstance(sym, Symbol) or sym.storage == "global":
+            return None
+        _counts, assigned, _timed = self.analyze(stmt.body)
+        if sym in assigned:
+            return None
+        count = max(0, (last - first) // step + 1)
+        after = first + count * step
+        base = T.base_of(sym.type)
+        if not (base.low <= after <= base.high and base.low <= first <= base.high):
+            return None
+        ends = (first, first + (count - 1) * step)
+        return first, last, step, count, min(ends), max(ends)
+
+    def _for_range(self, stmt: n.For):
+        """Values the variable of a planned, non-empty FOR takes inside its body."""
+        plan = self._for_plan(stmt)
+        if plan is None or plan[3] == 0:
+            return None
+        return plan[4], plan[5]
 
     def range_loop(self, stmt: n.For, sym: Symbol, var: str, indent: int) -> bool:
         """A FOR with constant bounds whose variable the body never assigns: Python ``for``.
@@ -576,30 +808,11 @@ class CodeGen:
         The watchdog is charged for all iterations at once, and array indexes by the loop
         variable need no bounds check when its whole range is inside the array.
         """
-        first = self.ck.const_value(stmt.start)
-        last = self.ck.const_value(stmt.end)
-        step = 1 if stmt.step is None else self.ck.const_value(stmt.step)
-        for value in (first, last, step):
-            if not isinstance(value, int) or isinstance(value, bool):
-                return False
-        if step == 0 or sym.storage == "global":
+        plan = self._for_plan(stmt)
+        if plan is None:
             return False
-        _counts, assigned, _timed = self.analyze(stmt.body)
-        if sym in assigned:
-            return False
-        count = max(0, (last - first) // step + 1)
+        first, last, step, count, low, high = plan
         after = first + count * step
-        low, high = (
-            (first, first + (count - 1) * step)
-            if step > 0
-            else (
-                first + (count - 1) * step,
-                first,
-            )
-        )
-        base = T.base_of(sym.type)
-        if not (base.low <= after <= base.high and base.low <= first <= base.high):
-            return False
         stop = last + (1 if step > 0 else -1)
         self.emit(indent, "C.wd -= " + str(count))
         self.emit(indent, f"if C.wd < 0: h_wd({stmt.span.line})")
@@ -613,6 +826,7 @@ class CodeGen:
         return True
 
     def fb_call(self, call_node: n.Call, call, indent: int) -> None:
+        """An FB invocation: inputs in, body (inlined for simple standard FBs), outputs out."""
         line = call_node.span.line
         info: PouInfo = call.target
         inst = self.expr(call.instance)
@@ -696,6 +910,7 @@ class CodeGen:
         return code
 
     def ref_code(self, sym: Symbol) -> str:
+        """Where the generated code finds variable ``sym`` (local, instance or global)."""
         local = self.cached.get(sym)
         if local is not None:
             return local
@@ -725,6 +940,8 @@ class CodeGen:
             return self.ref_code(ref)
         if isinstance(e, n.Member):
             return f"{self.expr(e.base)}.v_{e.name}"
+        if isinstance(e, n.BitAccess):
+            return f"((({self.expr(e.base)} >> {e.bit}) & 1) == 1)"
         if isinstance(e, n.Index):
             return self.index(e)
         if isinstance(e, n.Call):
@@ -736,6 +953,7 @@ class CodeGen:
         raise TypeError(f"no code for {type(e).__name__}")
 
     def index(self, e: n.Index) -> str:
+        """Array element access with a bounds check (elided when provably in range)."""
         base_type: T.ArrayType = self.ann.types[id(e.base)]
         base = self.expr(e.base)
         line = e.span.line
@@ -782,12 +1000,14 @@ class CodeGen:
             index = index.left
         if not isinstance(index, n.Name):
             return None
-        known = self.known.get(self.ann.refs.get(id(index)))
+        sym = self.ann.refs.get(id(index))
+        known = self.known.get(sym) or self.facts.get(sym)
         if known is None:
             return None
         return known[0] + offset, known[1] + offset
 
     def unary(self, e: n.Unary, t) -> str:
+        """Code of a unary operation of result type ``t``."""
         operand = self.expr(e.operand)
         k = T.kind_of(t)
         if e.op == "NOT":
@@ -801,6 +1021,7 @@ class CodeGen:
         return f"(-{operand})"
 
     def binary(self, e: n.Binary, t) -> str:
+        """Code of a binary operation of result type ``t`` (wrapping, IEC division)."""
         op = e.op
         left = self.expr(e.left)
         right = self.expr(e.right)
@@ -846,6 +1067,7 @@ class CodeGen:
         return wrap(f"{left} {op} {right}", t)
 
     def call(self, e: n.Call) -> str:
+        """Code of a function call used as a value."""
         call = self.ann.calls[id(e)]
         line = e.span.line
         if call.kind == "func":
@@ -856,6 +1078,8 @@ class CodeGen:
                     args.append(self.value_code(sym.type, sym.init))
                 else:
                     args.append(self.coerce(arg, sym.type, line))
+            bound = dict(call.inouts)
+            args.extend(self.expr(bound[sym]) for sym in info.inouts)
             return f"f_{info.name}({', '.join(args)})"
         if call.kind == "conv":
             return self.conversion(call, line)
@@ -865,6 +1089,7 @@ class CodeGen:
         return [self.coerce(a, target, line) for a in call.args]
 
     def std_call(self, call, line: int) -> str:
+        """Code of a standard function call (inline for the common cases)."""
         name = call.target
         result = call.result
         args = call.args
@@ -921,6 +1146,7 @@ class CodeGen:
         raise ValueError(name)
 
     def conversion(self, call, line: int) -> str:
+        """Code of a type conversion."""
         src = call.source
         dst = call.result
         code = self.expr(call.args[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # code -> (English template, zh-Hans template); templates use str.format fields.
@@ -21,6 +22,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "type mismatch: cannot use {actual} where {expected} is expected"
         " (use an explicit conversion such as {hint})",
         "类型不匹配：需要 {expected}，却给出了 {actual}（请使用显式转换，例如 {hint}）",
+    ),
+    "E_TYPE_MISMATCH_NOHINT": (
+        "type mismatch: cannot use {actual} where {expected} is expected",
+        "类型不匹配：需要 {expected}，却给出了 {actual}",
+    ),
+    "E_ADDRESS_TYPE": (
+        "{type} does not fit address {address} (%X: BOOL, %B: 8 bits, %W: 16 bits,"
+        " %D: 32 bits, %L: 64 bits)",
+        "{type} 与地址 {address} 的大小不符（%X：BOOL，%B：8 位，%W：16 位，%D：32 位，%L：64 位）",
     ),
     "E_OPERAND": (
         "operator {op} cannot be applied to {types}",
@@ -54,6 +64,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E_RANGE": ("value {value} does not fit in {type}", "数值 {value} 超出 {type} 的范围"),
     "E_LIMIT": ("{what} exceeds the limit of {limit}", "{what} 超出限制 {limit}"),
     "E_EXIT_OUTSIDE_LOOP": ("EXIT is only allowed inside a loop", "EXIT 只能用在循环中"),
+    "E_CONTINUE_OUTSIDE_LOOP": (
+        "CONTINUE is only allowed inside a loop",
+        "CONTINUE 只能用在循环中",
+    ),
     "E_FOR_VAR": (
         "the FOR control variable must be a local integer variable",
         "FOR 循环变量必须是局部整数变量",
@@ -111,8 +125,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' 不是 '{name}' 的有效 {type} 值",
     ),
     "A_NOT_SCALAR": ("'{name}' is not a single value", "'{name}' 不是单个值"),
-    "A_TIMELINE": ("invalid timeline: {detail}", "无效的时间线：{detail}"),
+    "A_CONSTANT": ("'{name}' is a CONSTANT and cannot be written", "'{name}' 是常量，不能写入"),
     "A_SNAPSHOT": ("invalid snapshot: {detail}", "无效的快照：{detail}"),
+    "T_NOT_OBJECT": ("the timeline must be a JSON object", "时间线必须是 JSON 对象"),
+    "T_SCAN_MS": (
+        "scan_ms must be a positive integer (milliseconds)",
+        "scan_ms 必须是正整数（毫秒）",
+    ),
+    "T_STEPS": ("steps must be a list", "steps 必须是列表"),
+    "T_STEP": ("step {step} must be an object", "第 {step} 步必须是对象"),
+    "T_T_MS": (
+        "step {step}: t_ms must be an integer >= 0",
+        "第 {step} 步：t_ms 必须是 >= 0 的整数",
+    ),
+    "T_GRID": (
+        "step {step}: t_ms {t} is not a multiple of scan_ms {scan_ms}",
+        "第 {step} 步：t_ms {t} 不是 scan_ms {scan_ms} 的整数倍",
+    ),
+    "T_KEYS": ("step {step}: unknown key(s) {keys}", "第 {step} 步：未知的键 {keys}"),
+    "T_FIELD": ("step {step}: {key} must be an object", "第 {step} 步：{key} 必须是对象"),
+    "T_UNFORCE": (
+        "step {step}: unforce must be a list of names",
+        "第 {step} 步：unforce 必须是变量名列表",
+    ),
+    "T_ACCESS": ("at t_ms {t}: {message}", "在 t_ms {t}：{message}"),
+    "E_NOT_TEXT": ("the program source must be text", "程序源代码必须是文本"),
 }
 
 
@@ -156,16 +193,85 @@ PHRASES_ZH = {
     "integer literal": "整数字面量",
     "real literal": "实数字面量",
     "this engine's capacity": "本引擎的能力",
+    "INTERVAL must be a positive TIME": "INTERVAL 必须是正的 TIME",
+    "PRIORITY must be an integer >= 0": "PRIORITY 必须是 >= 0 的整数",
+    "a function block call is a statement, not a value": "功能块调用是语句，不是值",
+    "initializer outside a declaration": "初始值只能出现在声明中",
+    "needs 2 or more values": "需要 2 个或更多值",
+    "needs a value": "需要一个值",
+    "needs one argument IN": "需要一个参数 IN",
+    "unexpected expression": "意外的表达式",
+    "a data type": "数据类型",
+    "integer": "整数",
+    "a single value": "单个值",
+    "array": "数组",
+    "structure": "结构体",
+    "K must be an integer": "K 必须是整数",
+    "AT addresses outside PROGRAM": "PROGRAM 之外的 AT 地址",
+    "CONSTANT function block instance": "CONSTANT 功能块实例",
+    "VAR_GLOBAL inside a POU": "POU 内的 VAR_GLOBAL",
+    "VAR_IN_OUT in a PROGRAM": "PROGRAM 中的 VAR_IN_OUT",
+    "anonymous STRUCT (declare it in TYPE)": "匿名 STRUCT（请在 TYPE 中声明）",
+    "function block inside a STRUCT": "STRUCT 中的功能块",
+    "more than one CONFIGURATION": "多于一个 CONFIGURATION",
+    "negated output (NOT x => y)": "取反输出（NOT x => y）",
+    "pointers (^)": "指针（^）",
+    "program instance arguments": "程序实例参数",
+    "this call inside an expression": "在表达式中的这种调用（请单独调用或直接赋值）",
+    "index check": "下标检查",
 }
+
+# Argument texts with a variable part: (pattern, zh replacement).
+PATTERNS_ZH = [
+    (
+        re.compile(r"^'(.+)' is in several enumerations: write TYPE#(.+)$"),
+        r"'\1' 属于多个枚举：请写成 类型#\2",
+    ),
+    (re.compile(r"^'(.+)' needs \( \) to be called$"), r"'\1' 需要加 ( ) 才能调用"),
+    (re.compile(r"^needs (\d+) argument\(s\): (.+)$"), r"需要 \1 个参数：\2"),
+    (re.compile(r"^use (.+) => \.\.\.$"), r"请使用 \1 => ..."),
+    (re.compile(r"^(.+) is not an output$"), r"\1 不是输出"),
+    (re.compile(r"^(.+) must be given$"), r"必须给出 \1"),
+    (
+        re.compile(r"^VAR_GLOBAL, RESOURCE, TASK, PROGRAM or (.+)$"),
+        r"VAR_GLOBAL、RESOURCE、TASK、PROGRAM 或 \1",
+    ),
+    (re.compile(r"^a type of the size of (.+)$"), r"与 \1 大小相同的类型"),
+    (re.compile(r"^array size (\d+)$"), r"数组大小 \1"),
+    (re.compile(r"^string length (\d+)$"), r"字符串长度 \1"),
+    (re.compile(r"^task property (.+)$"), r"任务属性 \1"),
+    (re.compile(r"^(VAR_\w+) in a FUNCTION$"), r"FUNCTION 中的 \1"),
+    (re.compile(r"^(\d+) initial values$"), r"\1 个初始值"),
+    (re.compile(r"^(\d+) characters$"), r"\1 个字符"),
+    (re.compile(r"^cannot convert float (\w+) to integer$"), r"无法把浮点数 \1 转换为整数"),
+    (re.compile(r"^'(.*)' is not an integer$"), r"'\1' 不是整数"),
+    (re.compile(r"^'(.*)' is not a number$"), r"'\1' 不是数字"),
+]
+
+
+def _zh(value):
+    if isinstance(value, (int, float)):
+        return value
+    value = str(value)
+    if value in PHRASES_ZH:
+        return PHRASES_ZH[value]
+    for pattern, replacement in PATTERNS_ZH:
+        if pattern.match(value):
+            return pattern.sub(replacement, value)
+    # Lists of operand types: "INT and integer literal", "REAL, STRING".
+    value = value.replace("integer literal", "整数字面量").replace("real literal", "实数字面量")
+    return value.replace(" and ", " 和 ")
 
 
 def render(code: str, args: dict, lang: str = "en") -> str:
     """Render the message for ``code`` in ``lang`` ("en" or "zh")."""
+    if code == "E_TYPE_MISMATCH" and not args.get("hint"):
+        code = "E_TYPE_MISMATCH_NOHINT"
     en, zh = MESSAGES.get(code, ("{code}", "{code}"))
     zh_lang = lang.lower().startswith("zh")
     template = zh if zh_lang else en
     if zh_lang:
-        args = {k: PHRASES_ZH.get(v, v) if isinstance(v, str) else v for k, v in args.items()}
+        args = {k: _zh(v) for k, v in args.items()}
     try:
         return template.format(code=code, **args)
     except (KeyError, IndexError, ValueError):
@@ -279,11 +385,15 @@ class Fault:
 class AccessError(LookupError):
     """Raised by ``Runtime.read``/``write``/``force`` for an unknown name or a bad value."""
 
-    def __init__(self, code: str, **args):
+    def __init__(self, code: str, cause: AccessError | None = None, **args):
         self.code = code
         self.args_dict = args
-        super().__init__(render(code, args, "en"))
+        self.cause = cause
+        super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        """The readable message in ``lang``."""
-        return render(self.code, self.args_dict, lang)
+        """The readable message in ``lang`` (with the message of its cause, if any)."""
+        args = dict(self.args_dict)
+        if self.cause is not None:
+            args["message"] = self.cause.message(lang)
+        return render(self.code, args, lang)

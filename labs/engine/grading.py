@@ -21,6 +21,7 @@ from .scenarios import (
     ScenarioError,
     compile_condition,
     condition_variables,
+    format_value,
     message_variables,
     parse_scenario,
     render_message,
@@ -94,7 +95,9 @@ class ScenarioResult:
             "duration_ms": self.duration_ms,
             "checks": [c.to_dict(lang) for c in self.checks],
             "first_failure": None if first is None else first.to_dict(lang),
-            "fault": None if self.fault is None else self.fault.get(lang),
+            "fault": None
+            if self.fault is None
+            else {**self.fault[lang], "t_ms": self.fault["t_ms"]},
             "error": None if self.error is None else self.error.get(lang),
             "trace": {k: list(v) for k, v in self.trace.items()},
         }
@@ -249,9 +252,11 @@ def run_scenario(
     plant = create_plant(plant_name, seed=scenario.seed)
     runtime = Runtime(program, scan_ms=scenario.scan_ms)
     sim = PlantSimulation(runtime, plant)
-    sim.scan_ms = scenario.scan_ms
-    for key, value in scenario.settings.items():
-        plant.configure(key, value)
+    try:
+        for key, value in scenario.settings.items():
+            plant.configure(key, value)
+    except PlantError as exc:
+        return ScenarioResult(scenario.name, scenario.title, (), error=exc.messages)
 
     getters: dict[str, Callable[[], Any]] = {}
     missing: list[str] = []
@@ -482,7 +487,7 @@ def _result(ev: _Eval) -> CheckResult:
     base["t"] = round((ev.t_ms or 0) / 1000.0, 2)
     base["limit"] = round(c.within_ms / 1000.0, 2)
     base["min"] = round(c.min_ms / 1000.0, 2)
-    base["values"] = ", ".join(f"{k}={_plain(v)}" for k, v in ev.values.items())
+    base["values"] = ", ".join(f"{k}={format_value(v)}" for k, v in ev.values.items())
     template = c.message_early if ev.extra.get("early") and c.message_early else c.message
     messages = {}
     for lang in LANGS:
@@ -493,11 +498,3 @@ def _result(ev: _Eval) -> CheckResult:
             values["elapsed"] = f"{elapsed / 1000.0:.2f} s"
         messages[lang] = render_message(template.get(lang, template["en"]), values)
     return CheckResult(c.id, c.kind, False, c.weight, ev.t_ms, ev.values, messages)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)

@@ -49,6 +49,7 @@ KEYWORDS = frozenset(
         "UNTIL",
         "END_REPEAT",
         "EXIT",
+        "CONTINUE",
         "RETURN",
         "AND",
         "OR",

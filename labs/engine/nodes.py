@@ -61,6 +61,15 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class BitAccess:
+    """Partial access to one bit of an integer or bit string, ``status.3``."""
+
+    base: object
+    bit: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Index:
     """Array indexing ``base[i, j]``."""
 
@@ -202,6 +211,13 @@ class Repeat:
 @dataclass(frozen=True, slots=True, eq=False)
 class Exit:
     """EXIT (leave the innermost loop)."""
+
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Continue:
+    """CONTINUE (next iteration of the innermost loop; 3rd edition)."""
 
     span: Span
 

@@ -38,7 +38,16 @@ _STATEMENT_END = {
     "END_FUNCTION",
     "END_FUNCTION_BLOCK",
 }
-_SYNC_KEYWORDS = _STATEMENT_END | {"IF", "CASE", "FOR", "WHILE", "REPEAT", "EXIT", "RETURN"}
+_SYNC_KEYWORDS = _STATEMENT_END | {
+    "IF",
+    "CASE",
+    "FOR",
+    "WHILE",
+    "REPEAT",
+    "EXIT",
+    "CONTINUE",
+    "RETURN",
+}
 _VAR_KINDS = {
     "VAR",
     "VAR_INPUT",
@@ -117,28 +126,33 @@ class Parser:
         return tok.kind == "op" and tok.value in ops
 
     def accept_kw(self, word: str) -> Token | None:
+        """Consume keyword ``word`` if it is next."""
         if self.at_kw(word):
             return self.advance()
         return None
 
     def accept_op(self, op: str) -> Token | None:
+        """Consume operator ``op`` if it is next."""
         if self.at_op(op):
             return self.advance()
         return None
 
     def expect_kw(self, word: str) -> Token:
+        """Consume keyword ``word`` or report what was found instead."""
         if self.at_kw(word):
             return self.advance()
         self.error("E_EXPECTED", expected=word, found=_describe(self.peek()))
         raise AssertionError  # unreachable
 
     def expect_op(self, op: str) -> Token:
+        """Consume operator ``op`` or report what was found instead."""
         if self.at_op(op):
             return self.advance()
         self.error("E_EXPECTED", expected=repr(op), found=_describe(self.peek()))
         raise AssertionError  # unreachable
 
     def expect_ident(self, what: str = "a name") -> Token:
+        """Consume an identifier or report ``what`` was expected."""
         tok = self.peek()
         if tok.kind == "ident":
             return self.advance()
@@ -152,6 +166,7 @@ class Parser:
 
     @staticmethod
     def tok_span(tok: Token) -> n.Span:
+        """The span of one token."""
         return n.Span(tok.line, tok.column, tok.end_line, tok.end_column)
 
     def sync_to(self, words: set[str], ops: tuple[str, ...] = (";",)) -> None:
@@ -207,6 +222,7 @@ class Parser:
         return n.SourceFile(tuple(types), tuple(pous), tuple(globals_), tuple(configs))
 
     def parse_type_block(self) -> list[n.TypeDecl]:
+        """``TYPE name : spec [:= init]; ... END_TYPE``."""
         self.expect_kw("TYPE")
         decls = []
         while not self.at_kw("END_TYPE"):
@@ -228,6 +244,7 @@ class Parser:
         return decls
 
     def parse_pou(self) -> n.Pou:
+        """``PROGRAM|FUNCTION_BLOCK|FUNCTION name [: type] var-blocks statements END_...``."""
         start = self.advance()
         kind = start.value
         name = self.expect_ident("a POU name")
@@ -250,6 +267,7 @@ class Parser:
         )
 
     def parse_var_block(self) -> n.VarBlock:
+        """``VAR[_kind] [CONSTANT|RETAIN] declarations END_VAR``."""
         start = self.advance()
         constant = retain = False
         while self.at_kw("CONSTANT", "RETAIN", "NON_RETAIN"):
@@ -268,6 +286,7 @@ class Parser:
         return n.VarBlock(start.value, constant, retain, tuple(decls), self.span_from(start))
 
     def parse_var_decl(self) -> n.VarDecl:
+        """``a, b [AT %addr] : spec [:= init];``."""
         start = self.peek()
         names = []
         while True:
@@ -292,6 +311,7 @@ class Parser:
         return n.VarDecl(tuple(names), address, spec, init, self.span_from(start))
 
     def parse_type_spec(self):
+        """A type: name, ``STRING[n]``, ``ARRAY [..] OF``, ``STRUCT``, enum list, subrange."""
         start = self.peek()
         if self.accept_kw("ARRAY"):
             self.expect_op("[")
@@ -348,6 +368,7 @@ class Parser:
         return named
 
     def parse_initializer(self):
+        """An initial value: expression, ``[1, 3(0)]`` or ``(field := value, ...)``."""
         start = self.peek()
         if self.accept_op("["):
             items = []
@@ -389,6 +410,7 @@ class Parser:
         return self.parse_expression()
 
     def parse_configuration(self) -> n.Configuration:
+        """``CONFIGURATION name ... END_CONFIGURATION`` (resources are flattened)."""
         start = self.advance()
         name = self.expect_ident("a configuration name")
         globals_, tasks, instances = [], [], []
@@ -428,6 +450,7 @@ class Parser:
                 )
 
     def parse_task(self) -> n.TaskDecl:
+        """``TASK name (INTERVAL := t, PRIORITY := p);``."""
         start = self.advance()
         name = self.expect_ident("a task name")
         interval = priority = None
@@ -449,6 +472,7 @@ class Parser:
         return n.TaskDecl(name.value, name.text, interval, priority, self.span_from(start))
 
     def parse_program_instance(self) -> n.ProgramInstance:
+        """``PROGRAM inst [WITH task] : Type;``."""
         start = self.advance()
         name = self.expect_ident("a program instance name")
         task = None
@@ -465,6 +489,7 @@ class Parser:
 
     # ------------------------------------------------------------ statements
     def parse_statements(self, end_words: set[str]) -> tuple:
+        """Statements up to one of ``end_words``, recovering after errors."""
         stmts = []
         while True:
             tok = self.peek()
@@ -481,6 +506,7 @@ class Parser:
         return tuple(stmts)
 
     def parse_statement(self):
+        """One statement, counted against the nesting limit."""
         self._descend()
         try:
             return self._statement()
@@ -532,6 +558,10 @@ class Parser:
                 self.advance()
                 self.expect_op(";")
                 return n.Exit(self.span_from(start))
+            if word == "CONTINUE":
+                self.advance()
+                self.expect_op(";")
+                return n.Continue(self.span_from(start))
             if word == "RETURN":
                 self.advance()
                 self.expect_op(";")
@@ -551,6 +581,7 @@ class Parser:
         raise AssertionError  # unreachable
 
     def parse_if(self):
+        """``IF c THEN ... {ELSIF c THEN ...} [ELSE ...] END_IF``."""
         start = self.advance()
         branches = []
         cond = self.parse_expression()
@@ -597,6 +628,7 @@ class Parser:
         return False
 
     def parse_case(self):
+        """``CASE e OF labels: statements ... [ELSE ...] END_CASE``."""
         start = self.advance()
         selector = self.parse_expression()
         self.expect_kw("OF")
@@ -642,6 +674,7 @@ class Parser:
         return n.Case(selector, tuple(clauses), else_body, self.span_from(start))
 
     def parse_for(self):
+        """``FOR v := a TO b [BY c] DO ... END_FOR``."""
         start = self.advance()
         tok = self.expect_ident("the loop variable")
         var = n.Name(tok.value, tok.text, self.tok_span(tok))
@@ -660,6 +693,7 @@ class Parser:
 
     # ----------------------------------------------------------- expressions
     def parse_expression(self, level: int = 0):
+        """A binary expression at precedence ``level`` (0 = OR, the loosest)."""
         if level == len(_PRECEDENCE):
             return self.parse_power()
         self._descend()
@@ -680,6 +714,7 @@ class Parser:
             self.depth -= 1
 
     def parse_power(self):
+        """``unary {** unary}``."""
         start = self.peek()
         left = self.parse_unary()
         while self.accept_op("**"):
@@ -688,6 +723,7 @@ class Parser:
         return left
 
     def parse_unary(self):
+        """``[- | + | NOT] unary`` or a postfix expression; ``-literal`` folds."""
         start = self.peek()
         if self.at_op("-", "+") or self.at_kw("NOT"):
             self.advance()
@@ -708,13 +744,16 @@ class Parser:
         return self.parse_postfix()
 
     def parse_postfix(self):
+        """A primary followed by ``.member``, ``[index]`` and ``(call)`` suffixes."""
         start = self.peek()
         expr = self.parse_primary()
         while True:
             if self.accept_op("."):
                 tok = self.peek()
                 if tok.kind == "int":
-                    self.error("E_UNSUPPORTED", what="bit access (x.0)")
+                    self.advance()
+                    expr = n.BitAccess(expr, tok.value, self.span_from(start))
+                    continue
                 name = self.expect_ident("a member name")
                 expr = n.Member(expr, name.value, name.text, self.span_from(start))
             elif self.accept_op("["):
@@ -739,6 +778,7 @@ class Parser:
                 return expr
 
     def parse_arg(self) -> n.Arg:
+        """A call argument: ``name := e``, ``name => v`` or ``e``."""
         start = self.peek()
         nxt = self.peek(1)
         if start.kind == "ident" and nxt.kind == "op" and nxt.value in (":=", "=>"):
@@ -751,6 +791,7 @@ class Parser:
         return n.Arg(None, self.parse_expression(), False, self.span_from(start))
 
     def parse_primary(self):
+        """A literal, name, address or parenthesised expression."""
         tok = self.peek()
         span = self.tok_span(tok)
         kind = tok.kind
@@ -786,6 +827,7 @@ class Parser:
         raise AssertionError  # unreachable
 
     def parse_typed_literal(self, prefix: Token):
+        """``TYPE#value`` after its prefix: ``INT#-5``, ``Color#Red``, ``BOOL#1``."""
         self.expect_op("#")
         tok = self.peek()
         negative = False

@@ -67,17 +67,13 @@ class Instance:
     task: str | None
 
 
-def _internal(message: str) -> CompileError:
-    return CompileError([Diagnostic(1, 1, 1, 2, "E_SYNTAX", {"detail": message}, "")])
-
-
 def compile_program(
     source: str, *, io: Sequence[IOPoint] = (), limits: Limits | None = None
 ) -> Program:
     """Parse, check and compile Structured Text; raises ``CompileError`` on any error."""
     limits = limits or Limits()
     if not isinstance(source, str):
-        raise _internal("the program source must be text")
+        raise CompileError([Diagnostic(1, 1, 1, 2, "E_NOT_TEXT", {}, "")])
     if len(source) > limits.max_source_chars:
         raise CompileError(
             [
@@ -145,6 +141,7 @@ class Program:
         self.source_hash = source_hash
         self.python_source = python_source
         self.code = code
+        self.warnings: list = list(checker.warnings)
         self.has_loops = any(p.has_loops for p in checker.pous.values())
         self.classes = {
             name: _slots_class(name, slots) for name, slots in generator.classes.items()

@@ -14,14 +14,16 @@ from .program import Program
 from .stdlib import PlcFault, Struct, h_copy
 
 SNAPSHOT_FORMAT = "labs.engine/1"
-_PATH_RE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*((?:\[\s*-?\d+(?:\s*,\s*-?\d+)*\s*\])*)\s*")
+_PATH_RE = re.compile(
+    r"\s*([A-Za-z_][A-Za-z0-9_]*|\d+)\s*((?:\[\s*-?\d+(?:\s*,\s*-?\d+)*\s*\])*)\s*"
+)
 _WD_CHUNK = 4096
 
 
 class _Context:
     """Per-runtime state the generated code reads: the clock and the watchdog counter."""
 
-    __slots__ = ("left", "now", "stamp", "t0", "wd")
+    __slots__ = ("fast", "left", "now", "stamp", "t0", "wd")
 
     def __init__(self):
         self.now = 0
@@ -29,15 +31,17 @@ class _Context:
         self.left = 0
         self.t0 = 0.0
         self.stamp = -1
+        self.fast = False
 
 
 class _Ref:
     """A resolved variable: ``container[key]`` or ``container.key``, with its type."""
 
-    __slots__ = ("address", "container", "key", "name", "type")
+    __slots__ = ("address", "constant", "container", "key", "name", "type")
 
-    def __init__(self, container, key, type_, name, address=None):
+    def __init__(self, container, key, type_, name, address=None, constant=False):
         self.container = container
+        self.constant = constant
         self.key = key
         self.type = type_
         self.name = name
@@ -53,6 +57,32 @@ class _Ref:
             self.container[self.key] = value
         else:
             setattr(self.container, self.key, value)
+
+
+class _BitRef:
+    """One bit of an integer or bit-string variable, ``status.3``."""
+
+    __slots__ = ("address", "bit", "constant", "name", "parent", "type")
+
+    def __init__(self, parent: _Ref, bit: int):
+        self.parent = parent
+        self.bit = bit
+        self.type = T.BOOL
+        self.name = f"{parent.name}.{bit}"
+        self.address = None
+        self.constant = parent.constant
+
+    def get(self):
+        return (self.parent.get() >> self.bit) & 1 == 1
+
+    def set(self, value):
+        base = T.base_of(self.parent.type)
+        old = self.parent.get()
+        new = old | (1 << self.bit) if value else old & ~(1 << self.bit)
+        if base.signed:
+            half = 1 << (base.bits - 1)
+            new = ((new + half) & ((1 << base.bits) - 1)) - half
+        self.parent.set(new)
 
 
 def to_plc(value, t, name: str):
@@ -210,6 +240,11 @@ class Runtime:
         namespace["G"] = self._globals
         namespace["C"] = self._ctx
         namespace["h_wd"] = self._watchdog
+        namespace["h_fault"] = self._fault_in_cycle
+        namespace["h_scan"] = self._scan_slow
+        namespace["h_crash"] = self._crash_in_cycle
+        namespace["h_PlcFault"] = PlcFault
+        namespace["h_Exception"] = Exception
         self._instances = {}
         for inst in program.instances:
             obj = program.classes[inst.pou.name]()
@@ -255,19 +290,31 @@ class Runtime:
     def status(self, value: str) -> None:
         self._status = value
         self._fast_ok = value == "RUN" and self._fast and not self._forced
+        self._ctx.fast = self._fast_ok
+        # While the generated cycle alone is enough, it *is* rt.scan (one call less).
+        if self._fast_ok:
+            self.__dict__["scan"] = self._cycle
+        else:
+            self.__dict__.pop("scan", None)
+
+    def _fault_in_cycle(self, exc: PlcFault) -> None:
+        self._enter_fault(exc.code, exc.line, exc.args_dict)
+        self._ctx.now += self.scan_ms
+
+    def _crash_in_cycle(self, exc: Exception) -> None:
+        self._enter_fault("F_INTERNAL", 0, {"detail": type(exc).__name__})
+        self._ctx.now += self.scan_ms
 
     # --------------------------------------------------------------- scans
     def scan(self) -> None:
         """One base tick: inputs in, due tasks, outputs out, then the clock advances."""
         if self._fast_ok:
-            try:
-                self._cycle()  # advances the clock itself
-                return
-            except PlcFault as exc:
-                self._enter_fault(exc.code, exc.line, exc.args_dict)
-            except Exception as exc:  # sandbox boundary: any slip in a scan is a FAULT
-                self._enter_fault("F_INTERNAL", 0, {"detail": type(exc).__name__})
-        elif self._status == "RUN":
+            self._cycle()  # catches its own faults and advances the clock
+        else:
+            self._scan_slow()
+
+    def _scan_slow(self) -> None:
+        if self._status == "RUN":
             try:
                 self._scan_general()
             except PlcFault as exc:
@@ -298,8 +345,14 @@ class Runtime:
     def _apply_forces(self) -> None:
         for ref, value, _display in self._forced.values():
             ref.set(value)
-            if ref.address is not None and ref.address in self.program.input_index:
-                self._in[self.program.input_index[ref.address]] = value
+            self._sync_input(ref)
+
+    def _sync_input(self, ref) -> None:
+        """After writing a located input (or one of its bits), update the input image."""
+        target = ref.parent if isinstance(ref, _BitRef) else ref
+        index = self.program.input_index.get(target.address) if target.address else None
+        if index is not None:
+            self._in[index] = target.get()
 
     def _watchdog(self, line: int) -> None:
         ctx = self._ctx
@@ -388,20 +441,18 @@ class Runtime:
                 raise AccessError("A_UNKNOWN", name=text[:60])
             sym, where = entry
             holder = self._ns[where]
-            return _Ref(holder, sym.attr, sym.type, sym.display, address)
+            return _Ref(holder, sym.attr, sym.type, sym.display, address, sym.constant)
         parts = text.split(".")
         steps = []
         for part in parts:
             match = _PATH_RE.fullmatch(part)
             if not match:
                 raise AccessError("A_UNKNOWN", name=text[:60])
-            indices = re.findall(r"-?\d+", match.group(2)) if match.group(2) else []
-            brackets = match.group(2).count("[") if match.group(2) else 0
-            groups = []
-            if brackets:
-                for chunk in match.group(2).split("]")[:-1]:
-                    groups.append([int(x) for x in re.findall(r"-?\d+", chunk)])
-            del indices
+            # "grid[1,2][3]" -> [[1, 2], [3]]
+            brackets = match.group(2) or ""
+            groups = [
+                [int(x) for x in re.findall(r"-?\d+", chunk)] for chunk in brackets.split("]")[:-1]
+            ]
             steps.append((match.group(1).lower(), groups))
         first, first_idx = steps[0]
         prog = self.program
@@ -426,17 +477,31 @@ class Runtime:
             if sym is None:
                 raise AccessError("A_UNKNOWN", name=text[:60])
             container = self._globals
-        ref = _Ref(container, sym.attr, sym.type, sym.display, sym.address)
+        ref = _Ref(container, sym.attr, sym.type, sym.display, sym.address, sym.constant)
         ref = self._index(ref, first_idx, text)
         for member, idx in rest:
             t = ref.type
+            if member.isdigit():
+                base = T.base_of(t)
+                bit = int(member)
+                if (
+                    idx
+                    or not isinstance(base, T.Elementary)
+                    or base.kind not in ("int", "bit")
+                    or bit >= base.bits
+                ):
+                    raise AccessError("A_UNKNOWN", name=text[:60])
+                ref = _BitRef(ref, bit)
+                continue
             obj = ref.get()
             if isinstance(t, T.FBType):
                 info: PouInfo = t.info
                 msym: Symbol | None = info.symbols.get(member)
                 if msym is None or msym.storage == "local":
                     raise AccessError("A_UNKNOWN", name=text[:60])
-                ref = _Ref(obj, msym.attr, msym.type, f"{ref.name}.{msym.display}")
+                ref = _Ref(
+                    obj, msym.attr, msym.type, f"{ref.name}.{msym.display}", None, msym.constant
+                )
             elif isinstance(t, T.StructType) and member in t.fields:
                 display, ftype, _init = t.fields[member]
                 ref = _Ref(obj, f"v_{member}", ftype, f"{ref.name}.{display}")
@@ -455,7 +520,13 @@ class Runtime:
                 if not lo <= value <= hi:
                     raise AccessError("A_UNKNOWN", name=text[:60])
                 offset = offset * (hi - lo + 1) + (value - lo)
-            ref = _Ref(ref.get(), offset, t.element, ref.name)
+            ref = _Ref(ref.get(), offset, t.element, ref.name, None, ref.constant)
+        return ref
+
+    def _writable(self, name: str):
+        ref = self._resolve(name)
+        if ref.constant:
+            raise AccessError("A_CONSTANT", name=ref.name)
         return ref
 
     def read(self, name: str):
@@ -471,22 +542,20 @@ class Runtime:
 
     def write(self, name: str, value) -> None:
         """One-time write; the program may overwrite the value later."""
-        ref = self._resolve(name)
+        ref = self._writable(name)
         plc_value = to_plc(value, ref.type, ref.name)
         ref.set(plc_value)
-        if ref.address is not None and ref.address in self.program.input_index:
-            self._in[self.program.input_index[ref.address]] = plc_value
+        self._sync_input(ref)
 
     def force(self, name: str, value) -> None:
         """Hold a variable at ``value`` regardless of the program, until ``unforce``."""
-        ref = self._resolve(name)
+        ref = self._writable(name)
         plc_value = to_plc(value, ref.type, ref.name)
         key = ref.address or ref.name.lower()
         self._forced[key] = (ref, plc_value, ref.name)
         self.status = self._status
         ref.set(plc_value)
-        if ref.address is not None and ref.address in self.program.input_index:
-            self._in[self.program.input_index[ref.address]] = plc_value
+        self._sync_input(ref)
 
     def unforce(self, name: str) -> None:
         """Release a forced variable (its value stays until something writes it)."""

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .plants.base import FAULT_KINDS, Plant
+from .plants.base import FAULT_KINDS, BilingualError, Plant
 
 CHECK_KINDS = ("at", "within", "always", "never", "final")
 OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -43,16 +43,8 @@ MAX_DURATION_MS = 600_000
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_%][\w.%]*)\}")
 
 
-class ScenarioError(ValueError):
-    """A malformed scenario document, with a bilingual message naming the faulty part."""
-
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.messages = {"en": en, "zh": zh}
-
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang``."""
-        return self.messages.get(lang, self.messages["en"])
+class ScenarioError(BilingualError):
+    """A malformed scenario document; the message names the faulty part."""
 
 
 @dataclass(frozen=True)
@@ -310,13 +302,14 @@ def describe_condition(cond: Any) -> str:
         if "not" in cond:
             return f"NOT ({describe_condition(cond['not'])})"
         if "var" in cond:
-            other = cond["ref"] if "ref" in cond else _fmt(cond.get("value"))
+            other = cond["ref"] if "ref" in cond else format_value(cond.get("value"))
             return f"{cond['var']} {cond.get('op', '==')} {other}"
-        return " AND ".join(f"{k} = {_fmt(v)}" for k, v in cond.items())
+        return " AND ".join(f"{k} = {format_value(v)}" for k, v in cond.items())
     return repr(cond)
 
 
-def _fmt(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """A value as a learner reads it in a message: TRUE/FALSE, 4 significant digits."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -438,7 +431,7 @@ def render_message(template: str, values: Mapping[str, Any]) -> str:
     def sub(match: re.Match) -> str:
         key = match.group(1)
         if key in values:
-            return _fmt(values[key])
+            return format_value(values[key])
         return match.group(0)
 
     return _PLACEHOLDER.sub(sub, template)

@@ -280,11 +280,6 @@ def h_to_int(x, line):
     return h_round(x, line)
 
 
-def h_float(x):
-    """Integer to REAL."""
-    return float(x)
-
-
 def _math1(fn):
     def wrapped(x):
         try:
@@ -462,11 +457,6 @@ def h_str_to_real(s, line):
         return float(s.strip().replace("_", ""))
     except ValueError:
         raise PlcFault("F_STRING", line, detail=f"'{s[:20]}' is not a number") from None
-
-
-def h_oob(index, lo, hi, line):
-    """Raise the fault of an array index outside its bounds."""
-    raise PlcFault("F_INDEX", line, index=index, lo=lo, hi=hi)
 
 
 def h_oobn(indices, dims, line):

@@ -60,36 +60,36 @@ class TimelineReport:
         }
 
 
-def _bad(detail: str) -> TimelineError:
-    return TimelineError("A_TIMELINE", detail=detail)
+def _bad(code: str, **args) -> TimelineError:
+    return TimelineError(code, **args)
 
 
 def _validate(timeline) -> tuple[int, list]:
     if not isinstance(timeline, dict):
-        raise _bad("the timeline must be a JSON object")
+        raise _bad("T_NOT_OBJECT")
     scan_ms = timeline.get("scan_ms", 10)
     if isinstance(scan_ms, bool) or not isinstance(scan_ms, int) or not 0 < scan_ms <= 3_600_000:
-        raise _bad("scan_ms must be a positive integer (milliseconds)")
+        raise _bad("T_SCAN_MS")
     steps = timeline.get("steps", [])
     if not isinstance(steps, list):
-        raise _bad("steps must be a list")
+        raise _bad("T_STEPS")
     clean = []
     for i, step in enumerate(steps):
         if not isinstance(step, dict):
-            raise _bad(f"step {i + 1} must be an object")
+            raise _bad("T_STEP", step=i + 1)
         t = step.get("t_ms")
         if isinstance(t, bool) or not isinstance(t, int) or t < 0 or t > MAX_TIMELINE_MS:
-            raise _bad(f"step {i + 1}: t_ms must be an integer >= 0")
+            raise _bad("T_T_MS", step=i + 1)
         if t % scan_ms:
-            raise _bad(f"step {i + 1}: t_ms {t} is not a multiple of scan_ms {scan_ms}")
+            raise _bad("T_GRID", step=i + 1, t=t, scan_ms=scan_ms)
         unknown = set(step) - {"t_ms", "set", "expect", "force", "unforce", "comment"}
         if unknown:
-            raise _bad(f"step {i + 1}: unknown key(s) {', '.join(sorted(unknown))}")
+            raise _bad("T_KEYS", step=i + 1, keys=", ".join(sorted(unknown)))
         for key in ("set", "expect", "force"):
             if not isinstance(step.get(key, {}), dict):
-                raise _bad(f"step {i + 1}: {key} must be an object")
+                raise _bad("T_FIELD", step=i + 1, key=key)
         if not isinstance(step.get("unforce", []), list):
-            raise _bad(f"step {i + 1}: unforce must be a list of names")
+            raise _bad("T_UNFORCE", step=i + 1)
         clean.append((t, i, step))
     clean.sort(key=lambda item: (item[0], item[1]))
     return scan_ms, [step for _t, _i, step in clean]
@@ -109,43 +109,48 @@ def run_timeline(program: Program, timeline: dict, *, on_scan=None) -> TimelineR
                 try:
                     rt._resolve(name)
                 except AccessError as exc:
-                    raise _bad(f"t_ms {step['t_ms']}: {exc.message('en')}") from None
+                    raise TimelineError("T_ACCESS", cause=exc, t=step["t_ms"]) from None
     checks = []
     fault = None
+    # Steps at the same time act together: all their writes, then one scan, then checks.
+    groups: list[list[dict]] = []
     for step in steps:
-        t = step["t_ms"]
-        if rt.clock_ms > t:
-            # A second step at the same time as an earlier one: already scanned.
-            pass
+        if groups and groups[-1][0]["t_ms"] == step["t_ms"]:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    for group in groups:
+        t = group[0]["t_ms"]
         while rt.clock_ms < t:
             rt.scan()
             if on_scan is not None:
                 on_scan(rt)
-        if rt.clock_ms == t:
-            try:
+        try:
+            for step in group:
                 for name, value in step.get("set", {}).items():
                     rt.write(name, value)
                 for name, value in step.get("force", {}).items():
                     rt.force(name, value)
                 for name in step.get("unforce", []):
                     rt.unforce(name)
-            except AccessError as exc:
-                raise _bad(f"t_ms {t}: {exc.message('en')}") from None
-            rt.scan()
-            if on_scan is not None:
-                on_scan(rt)
+        except AccessError as exc:
+            raise TimelineError("T_ACCESS", cause=exc, t=t) from None
+        rt.scan()
+        if on_scan is not None:
+            on_scan(rt)
         if rt.fault is not None and fault is None:
             fault = rt.fault
-        for name, expected in step.get("expect", {}).items():
-            actual = rt.read(name)
-            checks.append(
-                {
-                    "t_ms": t,
-                    "name": name,
-                    "expected": expected,
-                    "actual": actual,
-                    "passed": values_match(expected, actual),
-                }
-            )
+        for step in group:
+            for name, expected in step.get("expect", {}).items():
+                actual = rt.read(name)
+                checks.append(
+                    {
+                        "t_ms": t,
+                        "name": name,
+                        "expected": expected,
+                        "actual": actual,
+                        "passed": values_match(expected, actual),
+                    }
+                )
     passed = all(c["passed"] for c in checks)
     return TimelineReport(passed, checks, fault, rt.clock_ms // scan_ms, rt.clock_ms)

@@ -19,10 +19,12 @@ class Elementary:
 
     @property
     def low(self) -> int:
+        """Smallest value of an integer or bit-string type."""
         return -(1 << (self.bits - 1)) if self.signed else 0
 
     @property
     def high(self) -> int:
+        """Largest value of an integer or bit-string type."""
         return (1 << (self.bits - 1)) - 1 if self.signed else (1 << self.bits) - 1
 
 
@@ -37,6 +39,7 @@ class StringType:
 
     @property
     def kind(self) -> str:
+        """The kind used by the type rules (see ``kind_of``)."""
         return "string"
 
 
@@ -54,6 +57,7 @@ class EnumType:
 
     @property
     def kind(self) -> str:
+        """The kind used by the type rules (see ``kind_of``)."""
         return "enum"
 
 
@@ -70,6 +74,7 @@ class SubrangeType:
 
     @property
     def kind(self) -> str:
+        """The kind used by the type rules (see ``kind_of``)."""
         return "int"
 
 
@@ -86,10 +91,12 @@ class ArrayType:
 
     @property
     def kind(self) -> str:
+        """The kind used by the type rules (see ``kind_of``)."""
         return "array"
 
     @property
     def size(self) -> int:
+        """Number of elements."""
         total = 1
         for lo, hi in self.dims:
             total *= hi - lo + 1
@@ -115,6 +122,7 @@ class StructType:
 
     @property
     def kind(self) -> str:
+        """The kind used by the type rules (see ``kind_of``)."""
         return "struct"
 
 
@@ -137,6 +145,7 @@ class FBType:
 
     @property
     def kind(self) -> str:
+        """The kind used by the type rules (see ``kind_of``)."""
         return "fb"
 
 
@@ -160,6 +169,7 @@ class VoidType:
 
     @property
     def kind(self) -> str:
+        """The kind used by the type rules (see ``kind_of``)."""
         return "void"
 
 

@@ -125,7 +125,7 @@ def serve(args: argparse.Namespace) -> int:
 async def _serve(program, plant, modbus, duration, args, out, err) -> int:
     from .modbus import ModbusGateway
     from .opcua import OpcUaGateway
-    from .sandbox import Sandbox
+    from .sandbox import GatewayError, Sandbox
 
     lang = args.lang
     sandbox = Sandbox(program, plant=plant, scan_ms=args.scan_ms, name=args.name)
@@ -149,7 +149,11 @@ async def _serve(program, plant, modbus, duration, args, out, err) -> int:
                 print(_say("listen", lang, args.opcua, exc), file=err)
                 return 1
             started.append(ua_gateway)
-            await ua_gateway.add_sandbox(args.name, sandbox)
+            try:
+                await ua_gateway.add_sandbox(args.name, sandbox)
+            except GatewayError as exc:
+                print(exc.message(lang), file=err)
+                return 2
             print(_say("opcua", lang, args.opcua, args.name), file=out, flush=True)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

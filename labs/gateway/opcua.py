@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from labs.engine.plants import PlantError
 from .sandbox import GatewayError, Sandbox
 
 logger = logging.getLogger(__name__)
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 VARIANTS = {
     "BOOL": ua.VariantType.Boolean,
@@ -99,6 +101,11 @@ class OpcUaGateway:
 
     async def add_sandbox(self, name: str, sandbox: Sandbox) -> int:
         """Publish ``sandbox`` under ``Objects/<name>``; returns its namespace index."""
+        if not _NAME.fullmatch(name):
+            raise GatewayError(
+                f"Sandbox name {name!r}: use 1-64 letters, digits, '_' or '-'.",
+                f"沙箱名称 {name!r} 无效：只能用 1-64 个字母、数字、'_' 或 '-'。",
+            )
         if name in self.hosted:
             raise GatewayError(f"Sandbox {name!r} is already hosted.", f"沙箱 {name!r} 已存在。")
         ns = await self.server.register_namespace(f"urn:plc-labs:sandbox:{name}")

@@ -17,6 +17,7 @@ from typing import Any
 
 from labs.engine import Runtime
 from labs.engine.plants import Plant, PlantError
+from labs.engine.plants.base import BilingualError
 from labs.engine.plants.simulation import PlantSimulation
 
 logger = logging.getLogger(__name__)
@@ -25,12 +26,8 @@ ADDRESS = re.compile(r"^%([IQM])([XWDB])(\d+)(?:\.(\d+))?$", re.IGNORECASE)
 MAX_PENDING = 10_000
 
 
-class GatewayError(ValueError):
-    """A rejected protocol request, with a bilingual message."""
-
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.messages = {"en": en, "zh": zh}
+class GatewayError(BilingualError):
+    """A rejected protocol request."""
 
 
 @dataclass(frozen=True)

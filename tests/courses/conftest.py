@@ -1,6 +1,7 @@
 """Fixtures of the courses tests."""
 
 import pytest
+from django.core.cache import cache
 
 from .factories import UserFactory, locale
 
@@ -9,6 +10,14 @@ from .factories import UserFactory, locale
 def _locales(db):
     locale("zh-hans")
     locale("en")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached catalogue and lesson fragments never leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ INPUT_FAULTS = frozenset({"stuck_on", "stuck_off", "wire_break"})
 OUTPUT_FAULTS = frozenset({"wire_break", "stuck"})
 
 
-class PlantError(ValueError):
-    """A bad request to a plant (unknown device, unknown fault...), with a bilingual message."""
+class BilingualError(ValueError):
+    """A refused request whose message exists in English and Chinese."""
 
     def __init__(self, en: str, zh: str) -> None:
         super().__init__(en)
@@ -35,6 +35,10 @@ class PlantError(ValueError):
     def message(self, lang: str = "en") -> str:
         """The message in ``lang`` ("en" or "zh"), English when the language is unknown."""
         return self.messages.get(lang, self.messages["en"])
+
+
+class PlantError(BilingualError):
+    """A bad request to a plant (unknown device, unknown fault...)."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,34 @@ def ao(name: str, address: str, unit: str, en: str, zh: str) -> PlantIO:
     return _io(name, address, "output", "INT", unit, en, zh)
 
 
+def start_button(address: str, name: str = "START") -> PlantIO:
+    """A normally open start push-button on the operator panel."""
+    return di(name, address, "Start push-button (NO)", "启动按钮（常开）", operator=True)
+
+
+def stop_button(address: str, name: str = "STOP") -> PlantIO:
+    """A normally closed stop push-button: TRUE at rest, FALSE when pressed (fail-safe)."""
+    return di(
+        name,
+        address,
+        "Stop push-button (NC, TRUE when not pressed)",
+        "停止按钮（常闭，未按下时为 TRUE）",
+        nc=True,
+        operator=True,
+    )
+
+
+def overload_contact(address: str) -> PlantIO:
+    """The normally closed auxiliary contact of a thermal overload relay."""
+    return di(
+        "OL",
+        address,
+        "Overload relay contact (NC, FALSE when tripped)",
+        "热继电器触点（常闭，跳闸时为 FALSE）",
+        nc=True,
+    )
+
+
 @dataclass
 class _Faults:
     inputs: dict[str, str] = field(default_factory=dict)
@@ -192,7 +224,7 @@ class Plant:
     def io(self, name: str) -> PlantIO:
         """The I/O point called ``name`` (case-insensitive); PlantError when there is none."""
         try:
-            return self._by_name[name.upper()]
+            return self._by_name[str(name).upper()]
         except KeyError:
             raise PlantError(
                 f"The {self.name} plant has no I/O point called {name!r}.",

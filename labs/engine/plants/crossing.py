@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .base import Plant, StateVar, di, do
+from .base import Plant, StateVar, di, do, stop_button
 from .drawing import button, drawing, lamp, sensor, shape
 
 
@@ -114,14 +114,7 @@ class GarageDoor(Plant):
     IO = (
         di("BTN_OPEN", "%IX0.0", "Open push-button (NO)", "开门按钮（常开）", operator=True),
         di("BTN_CLOSE", "%IX0.1", "Close push-button (NO)", "关门按钮（常开）", operator=True),
-        di(
-            "BTN_STOP",
-            "%IX0.2",
-            "Stop push-button (NC, TRUE when not pressed)",
-            "停止按钮（常闭，未按下时为 TRUE）",
-            nc=True,
-            operator=True,
-        ),
+        stop_button("%IX0.2", "BTN_STOP"),
         di("LS_OPEN", "%IX0.3", "Limit switch door fully open", "门全开限位开关"),
         di("LS_CLOSED", "%IX0.4", "Limit switch door fully closed", "门全关限位开关"),
         di(

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .base import Plant, StateVar, ai, ao, di, do
+from .base import Plant, StateVar, ai, ao, di, do, start_button, stop_button
 from .drawing import button, drawing, lamp, sensor, shape
-
-_STOP = (
-    "Stop push-button (NC, TRUE when not pressed)",
-    "停止按钮（常闭，未按下时为 TRUE）",
-)
 
 
 def _start_stop():
     return (
-        di("START", "%IX0.0", "Start push-button (NO)", "启动按钮（常开）", operator=True),
-        di("STOP", "%IX0.1", *_STOP, nc=True, operator=True),
+        start_button("%IX0.0"),
+        stop_button("%IX0.1"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .base import Plant, StateVar, di, do
+from .base import Plant, StateVar, di, do, overload_contact, start_button, stop_button
 from .drawing import button, drawing, lamp, motor, shape
 
 RATED_RPM = 1450.0
@@ -66,22 +66,9 @@ class MotorStartStop(_OverloadMixin, Plant):
         "故障灯指示跳闸。",
     }
     IO = (
-        di("START", "%IX0.0", "Start push-button (NO)", "启动按钮（常开）", operator=True),
-        di(
-            "STOP",
-            "%IX0.1",
-            "Stop push-button (NC, TRUE when not pressed)",
-            "停止按钮（常闭，未按下时为 TRUE）",
-            nc=True,
-            operator=True,
-        ),
-        di(
-            "OL",
-            "%IX0.2",
-            "Overload relay contact (NC, FALSE when tripped)",
-            "热继电器触点（常闭，跳闸时为 FALSE）",
-            nc=True,
-        ),
+        start_button("%IX0.0"),
+        stop_button("%IX0.1"),
+        overload_contact("%IX0.2"),
         do("K1", "%QX0.0", "Main contactor coil", "主接触器线圈"),
         do("LAMP_RUN", "%QX0.1", "Green running lamp", "绿色运行指示灯"),
         do("LAMP_FAULT", "%QX0.2", "Red fault lamp", "红色故障指示灯"),
@@ -140,21 +127,8 @@ class ForwardReverse(_OverloadMixin, Plant):
     IO = (
         di("FWD", "%IX0.0", "Forward push-button (NO)", "正转按钮（常开）", operator=True),
         di("REV", "%IX0.1", "Reverse push-button (NO)", "反转按钮（常开）", operator=True),
-        di(
-            "STOP",
-            "%IX0.2",
-            "Stop push-button (NC, TRUE when not pressed)",
-            "停止按钮（常闭，未按下时为 TRUE）",
-            nc=True,
-            operator=True,
-        ),
-        di(
-            "OL",
-            "%IX0.3",
-            "Overload relay contact (NC, FALSE when tripped)",
-            "热继电器触点（常闭，跳闸时为 FALSE）",
-            nc=True,
-        ),
+        stop_button("%IX0.2"),
+        overload_contact("%IX0.3"),
         do("K_FWD", "%QX0.0", "Forward contactor coil", "正转接触器线圈"),
         do("K_REV", "%QX0.1", "Reverse contactor coil", "反转接触器线圈"),
     )
@@ -234,22 +208,9 @@ class StarDelta(_OverloadMixin, Plant):
         "全部断开并点亮故障灯。",
     }
     IO = (
-        di("START", "%IX0.0", "Start push-button (NO)", "启动按钮（常开）", operator=True),
-        di(
-            "STOP",
-            "%IX0.1",
-            "Stop push-button (NC, TRUE when not pressed)",
-            "停止按钮（常闭，未按下时为 TRUE）",
-            nc=True,
-            operator=True,
-        ),
-        di(
-            "OL",
-            "%IX0.2",
-            "Overload relay contact (NC, FALSE when tripped)",
-            "热继电器触点（常闭，跳闸时为 FALSE）",
-            nc=True,
-        ),
+        start_button("%IX0.0"),
+        stop_button("%IX0.1"),
+        overload_contact("%IX0.2"),
         di("KM_FB", "%IX0.3", "Main contactor auxiliary contact (NO)", "主接触器辅助触点（常开）"),
         di(
             "KY_FB", "%IX0.4", "Star contactor auxiliary contact (NO)", "星形接触器辅助触点（常开）"

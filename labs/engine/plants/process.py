@@ -5,13 +5,8 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from .base import Plant, StateVar, ai, di, do
+from .base import Plant, StateVar, ai, di, do, start_button, stop_button
 from .drawing import button, drawing, lamp, sensor, shape
-
-_STOP = (
-    "Stop push-button (NC, TRUE when not pressed)",
-    "停止按钮（常闭，未按下时为 TRUE）",
-)
 
 
 class Tank(Plant):
@@ -30,8 +25,8 @@ class Tank(Plant):
         "超过 1800 mm 时报警灯 ALARM 亮。水箱绝不能溢出（2000 mm）。",
     }
     IO = (
-        di("START", "%IX0.0", "Start push-button (NO)", "启动按钮（常开）", operator=True),
-        di("STOP", "%IX0.1", *_STOP, nc=True, operator=True),
+        start_button("%IX0.0"),
+        stop_button("%IX0.1"),
         di(
             "LS_LOW",
             "%IX0.2",
@@ -146,8 +141,8 @@ class Mixer(Plant):
         "然后打开 V_DRAIN 至 LS_LOW 断开，完成灯 LAMP_DONE 亮至下次启动。按停止中止批次并全部关闭。",
     }
     IO = (
-        di("START", "%IX0.0", "Start push-button (NO)", "启动按钮（常开）", operator=True),
-        di("STOP", "%IX0.1", *_STOP, nc=True, operator=True),
+        start_button("%IX0.0"),
+        stop_button("%IX0.1"),
         di(
             "LS_LOW",
             "%IX0.2",

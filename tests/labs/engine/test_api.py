@@ -209,6 +209,15 @@ def test_diagnostics_have_position_caret_and_both_languages():
     assert diag.to_dict("zh")["message"] == "'b' 未声明"
 
 
+def test_unused_variables_are_warnings_not_errors():
+    """A declared but never used local variable compiles, with a W_UNUSED warning."""
+    program = compile_program("PROGRAM P VAR a, spare : INT; END_VAR a := 1; END_PROGRAM")
+    assert [(w.code, w.line, w.column, w.severity) for w in program.warnings] == [
+        ("W_UNUSED", 1, 18, "warning")
+    ]
+    assert program.warnings[0].message("zh") == "'spare' 从未使用"
+
+
 def test_parser_reports_several_syntax_errors():
     """After a syntax error the parser resumes at the next statement and reports the next one."""
     source = "PROGRAM P\nVAR a : INT; END_VAR\na := ;\na = 2;\na := 3;\nEND_PROGRAM"

@@ -9,8 +9,12 @@ from labs.engine.checker import Checker
 from labs.engine.codegen import CodeGen
 from labs.engine.parser import parse
 
-STATEMENTS = {"Assign", "CallStmt", "If", "Case", "For", "While", "Repeat", "Exit", "Return"}
-EXPRESSIONS = {"Literal", "Name", "Address", "Member", "Index", "Call", "Unary", "Binary"}
+STATEMENTS = {
+    "Assign", "CallStmt", "If", "Case", "For", "While", "Repeat", "Exit", "Continue", "Return",
+}  # fmt: skip
+EXPRESSIONS = {
+    "Literal", "Name", "Address", "Member", "BitAccess", "Index", "Call", "Unary", "Binary",
+}  # fmt: skip
 DECLARATIONS = {
     "ArrayInit", "StructInit", "CaseRange", "Arg", "NamedType", "StringTypeSpec",
     "ArrayTypeSpec", "SubrangeSpec", "EnumSpec", "StructSpec", "VarDecl", "VarBlock",
@@ -50,13 +54,14 @@ FOR n := 1 TO 3 BY 1 DO
   arr[n] := Twice(arr[n]);
 END_FOR;
 WHILE n > 0 DO n := n - 1; IF n = 1 THEN EXIT; END_IF; END_WHILE;
-REPEAT n := n + 1; UNTIL n >= 2 END_REPEAT;
+REPEAT n := n + 1; IF n < 0 THEN CONTINUE; END_IF; UNTIL n >= 2 END_REPEAT;
 CASE n OF 0..1: c := Green; 2: c := Color#Red; ELSE c := Red; END_CASE;
 bx(i := -arr[1], o => out);
 t(IN := NOT (n = 0), PT := T#1s);
 p.a := bx.o + %MW0;
 s := 'x';
 k := 3;
+n.2 := n.0;
 g := g + 1;
 END_PROGRAM
 """
@@ -80,7 +85,7 @@ def test_every_node_type_is_classified():
 def test_checker_and_generator_handle_every_statement_and_expression():
     """The checker and the generator name every statement and expression node type."""
     checker_src = inspect.getsource(Checker.statement) + inspect.getsource(Checker._expr)
-    codegen_src = inspect.getsource(CodeGen.statement) + inspect.getsource(CodeGen.expr)
+    codegen_src = inspect.getsource(CodeGen._statement_code) + inspect.getsource(CodeGen.expr)
     for name in STATEMENTS:
         if name == "Exit" or name == "Return":
             assert f"n.{name}" in codegen_src, name

@@ -50,6 +50,7 @@ END_CONFIGURATION
 
 @pytest.fixture
 def program():
+    """The compiled configuration above."""
     return compile_program(CONFIG)
 
 
@@ -99,6 +100,20 @@ def test_stop_clears_outputs_and_start_resumes(program):
     rt.scan()
     assert rt.read("beats") == 2
     assert rt.get_output("%QX0.0") is True
+
+
+def test_a_kept_reference_to_scan_follows_stop_and_force():
+    """``scan = rt.scan`` kept by a caller still honours STOP and forcing afterwards."""
+    rt = Runtime(compile_program("PROGRAM P VAR n : INT; END_VAR n := n + 1; END_PROGRAM"))
+    scan = rt.scan
+    scan()
+    rt.stop()
+    scan()
+    assert (rt.read("n"), rt.clock_ms) == (1, 20)
+    rt.start()
+    rt.force("n", 7)
+    scan()
+    assert rt.read("n") == 7
 
 
 def test_forcing_an_input_address_overrides_the_plant(program):
@@ -177,6 +192,47 @@ def test_values_are_checked_on_write():
         assert err.value.message("zh")
 
 
+def test_bits_of_integers_are_read_and_written_by_name():
+    """``name.N`` reads and writes one bit; writing bit 15 of an INT makes it negative."""
+    program = compile_program("PROGRAM P VAR i : INT; w : WORD; END_VAR END_PROGRAM")
+    rt = Runtime(program)
+    rt.write("i.15", True)
+    rt.write("w.4", 1)
+    assert (rt.read("i"), rt.read("w"), rt.read("w.4"), rt.read("w.5")) == (-32768, 16, True, False)
+    rt.write("i.15", False)
+    assert rt.read("i") == 0
+    for name in ("w.16", "i.x", "w.4.1"):
+        with pytest.raises(AccessError):
+            rt.read(name)
+
+
+def test_constants_cannot_be_written_or_forced():
+    """A CONSTANT is folded into the code, so writing or forcing it is refused."""
+    rt = Runtime(compile_program("PROGRAM P VAR CONSTANT K : INT := 3; END_VAR END_PROGRAM"))
+    for action in (rt.write, rt.force):
+        with pytest.raises(AccessError) as err:
+            action("K", 4)
+        assert err.value.code == "A_CONSTANT"
+    assert rt.read("K") == 3
+
+
+def test_steps_at_the_same_time_act_together():
+    """Two steps with the same t_ms: both writes happen before the one scan at t."""
+    program = compile_program("PROGRAM P VAR a, b, s : INT; END_VAR s := a + b; END_PROGRAM")
+    report = run_timeline(
+        program,
+        {
+            "scan_ms": 10,
+            "steps": [
+                {"t_ms": 20, "set": {"a": 1}, "expect": {"s": 3}},
+                {"t_ms": 20, "set": {"b": 2}, "expect": {"a": 1}},
+            ],
+        },
+    )
+    assert report.passed, report.checks
+    assert report.end_ms == 30
+
+
 def test_timeline_validation_errors_name_the_problem():
     """An invalid timeline raises TimelineError with a readable reason."""
     program = compile_program("PROGRAM P VAR a : INT; END_VAR END_PROGRAM")
@@ -191,6 +247,7 @@ def test_timeline_validation_errors_name_the_problem():
         with pytest.raises(TimelineError) as err:
             run_timeline(program, timeline)
         assert fragment in err.value.message("en")
+        assert err.value.message("zh") != err.value.message("en")
 
 
 def test_io_point_with_its_own_address_in_the_program_hides_the_predeclared_one():

@@ -53,19 +53,23 @@ END_PROGRAM
 """
 
 
-async def _serve(sandbox: Sandbox):
+@contextlib.asynccontextmanager
+async def served(sandbox: Sandbox):
+    """The sandbox scanning in real time behind a Modbus server; yields (port, client)."""
     port = free_port()
     gateway = ModbusGateway(sandbox, "127.0.0.1", port)
     await gateway.start()
     stop = asyncio.Event()
     task = asyncio.create_task(sandbox.run(stop))
-    return port, gateway, stop, task
-
-
-async def _close(gateway, stop, task):
-    stop.set()
-    await task
-    await gateway.stop()
+    client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
+    try:
+        await client.connect()
+        yield port, client
+    finally:
+        client.close()
+        stop.set()
+        await task
+        await gateway.stop()
 
 
 def test_openplc_address_map(run_async):
@@ -73,10 +77,7 @@ def test_openplc_address_map(run_async):
 
     async def scenario():
         sandbox = Sandbox(compile_program(MAP_PROGRAM), scan_ms=10)
-        port, gateway, stop, task = await _serve(sandbox)
-        client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
-        try:
-            await client.connect()
+        async with served(sandbox) as (_port, client):
             await asyncio.sleep(0.05)
             coils = await client.read_coils(0, count=16)
             assert coils.bits[:3] == [False, True, False]
@@ -93,9 +94,6 @@ def test_openplc_address_map(run_async):
             assert (await client.read_input_registers(2, count=1)).registers == [5]
             assert (await client.read_holding_registers(0, count=1)).registers == [45]
             assert (await client.read_discrete_inputs(0, count=2)).bits[:2] == [False, False]
-        finally:
-            client.close()
-            await _close(gateway, stop, task)
 
     run_async(scenario())
 
@@ -105,10 +103,7 @@ def test_outside_the_image_is_exception_02(run_async):
 
     async def scenario():
         sandbox = Sandbox(compile_program(MAP_PROGRAM), scan_ms=10)
-        port, gateway, stop, task = await _serve(sandbox)
-        client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
-        try:
-            await client.connect()
+        async with served(sandbox) as (_port, client):
             requests = [
                 client.read_coils(16, count=1),
                 client.read_discrete_inputs(100, count=1),
@@ -122,9 +117,6 @@ def test_outside_the_image_is_exception_02(run_async):
             for request in requests:
                 response = await request
                 assert response.isError() and response.exception_code == 2
-        finally:
-            client.close()
-            await _close(gateway, stop, task)
 
     run_async(scenario())
 
@@ -136,10 +128,7 @@ def test_client_drives_the_plant(run_async):
         plant = create_plant("tank", seed=1)
         program = compile_program(TANK_HMI, io=plant.io_points())
         sandbox = Sandbox(program, plant=plant, scan_ms=10)
-        port, gateway, stop, task = await _serve(sandbox)
-        client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
-        try:
-            await client.connect()
+        async with served(sandbox) as (_port, client):
             before = (await client.read_input_registers(0, count=1)).registers[0]
             assert (await client.read_coils(0, count=2)).bits[:2] == [False, False]
             assert not (await client.write_coil(8, True)).isError()  # %QX1.0
@@ -147,9 +136,6 @@ def test_client_drives_the_plant(run_async):
             assert (await client.read_coils(0, count=2)).bits[:2] == [True, True]
             after = (await client.read_input_registers(0, count=1)).registers[0]
             assert after > before + 10
-        finally:
-            client.close()
-            await _close(gateway, stop, task)
 
     run_async(scenario())
 
@@ -187,10 +173,7 @@ def test_bad_clients_do_not_stop_the_plc_or_other_clients(run_async):
 
     async def scenario():
         sandbox = Sandbox(compile_program(MAP_PROGRAM), scan_ms=10)
-        port, gateway, stop, task = await _serve(sandbox)
-        good = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=2)
-        try:
-            await good.connect()
+        async with served(sandbox) as (port, good):
             scans_before = sandbox.scans
             results = await asyncio.gather(
                 _garbage_client(port),
@@ -205,8 +188,5 @@ def test_bad_clients_do_not_stop_the_plc_or_other_clients(run_async):
             assert sandbox.runtime.status == "RUN"
             response = await good.read_holding_registers(0, count=2)
             assert response.registers[1] == 0xFFFE
-        finally:
-            good.close()
-            await _close(gateway, stop, task)
 
     run_async(scenario())

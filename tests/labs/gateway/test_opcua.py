@@ -12,7 +12,7 @@ from labs.engine import compile_program
 from labs.engine.grading import reference_solution
 from labs.engine.plants import create_plant
 from labs.gateway.opcua import OpcUaGateway
-from labs.gateway.sandbox import Sandbox
+from labs.gateway.sandbox import GatewayError, Sandbox
 
 from .conftest import free_port
 
@@ -143,5 +143,22 @@ def test_plant_driven_sensors_refuse_writes_and_removal_unpublishes(server):
                 (await n.read_browse_name()).Name for n in await client.nodes.objects.get_children()
             }
             assert "carol" not in names
+
+    call(scenario())
+
+
+def test_sandbox_names_are_checked(server):
+    """A folder name with spaces or a duplicate name is refused with a bilingual message."""
+    _url, gateway, call = server
+
+    async def scenario():
+        sandbox = _sandbox("motor", "dave")
+        with pytest.raises(GatewayError) as err:
+            await gateway.add_sandbox("bad name", sandbox)
+        assert "bad name" in err.value.message("zh")
+        await gateway.add_sandbox("dave", sandbox)
+        with pytest.raises(GatewayError):
+            await gateway.add_sandbox("dave", sandbox)
+        await gateway.remove_sandbox("dave")
 
     call(scenario())

@@ -51,6 +51,7 @@ def test_runaway_loop_is_a_fault_result_not_an_exception():
     scenario = result.scenarios[0]
     assert scenario.fault is not None and scenario.fault["t_ms"] == 0
     assert scenario.fault["en"]["line"] == 3
+    assert result.to_dict("zh")["scenarios"][0]["fault"]["t_ms"] == 0
     assert not result.passed and result.score == 0.0
     assert any(scenario.fault["zh"]["message"] in m for m in result.messages("zh"))
 
@@ -162,3 +163,12 @@ def test_a_bad_write_event_is_reported_on_the_scenario():
     assert not result.passed
     assert "NOT_THERE" in result.scenarios[0].error["en"]
     assert result.scenarios[0].error["zh"]
+
+
+def test_a_bad_setting_value_is_reported():
+    """A plant setting with a value that is not a number is a scenario error, not a crash."""
+    doc = _scenario(settings={"obstacle_height": "tall"})
+    doc["events"] = []
+    doc["checks"] = [{"kind": "final", "expect": {"LS_CLOSED": True}}]
+    result = grade(reference_solution("garage"), "garage", [doc])
+    assert "obstacle_height" in result.scenarios[0].error["en"]

@@ -54,12 +54,16 @@ def test_drawing_binds_only_known_variables(name):
     json.dumps(description)
     shapes = description["drawing"]["shapes"]
     assert shapes
+    documented = {"on", "off", "press", "speed", "level", "position", "opening", "rotate"}
+    documented |= {"value", "visible", "height", "max"}
     for shape in shapes:
+        assert set(shape.get("bind", {})) <= documented, shape["id"]
         for key, var in shape.get("bind", {}).items():
             if key != "max":
                 assert var in known, (shape["id"], var)
         if "label" in shape:
             assert set(shape["label"]) == {"en", "zh"}
+    json.dumps(create_plant(name).view())
 
 
 @pytest.mark.parametrize("name", ALL)
