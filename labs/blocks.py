@@ -63,12 +63,22 @@ class PlcLabConfig:
         }
 
 
+def resolve_plant(scenario: str) -> str:
+    """The plant named by a block's ``scenario``: a plant name, or a scenario id starting with
+    one (``motor_start_stop`` -> ``motor``, as the courses placeholder blocks wrote them)."""
+    if scenario in PLANTS:
+        return scenario
+    prefixes = [name for name in PLANTS if scenario.startswith(name + "_")]
+    return max(prefixes, key=len) if prefixes else scenario
+
+
 def plc_lab_config(value: Any) -> PlcLabConfig:
     """A :class:`PlcLabConfig` from a block value (StructValue or raw dict).
 
     Raises ValidationError with a bilingual-ready message when the plant or scenarios are bad.
     """
-    plant = str(value.get("scenario") or "")
+    plant_id = str(value.get("scenario") or "")
+    plant = resolve_plant(plant_id)
     if plant not in PLANTS:
         raise ValidationError(
             _("Unknown plant %(plant)s: choose one of the simulated plants."),
@@ -119,7 +129,7 @@ def plc_lab_config(value: Any) -> PlcLabConfig:
         pass_score=float(value.get("pass_score") if value.get("pass_score") is not None else 100),
         max_attempts=int(value.get("max_attempts") or 0),
         allow_faults=bool(value.get("allow_faults")),
-        realtime=str(value.get("realtime") or "off"),
+        realtime=str(value.get("realtime") or ("modbus" if "modbus" in plant_id else "off")),
         reference_solution=str(value.get("reference_solution") or ""),
     )
 

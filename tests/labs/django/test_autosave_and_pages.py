@@ -135,3 +135,27 @@ def test_jupyter_block_says_when_no_hub_is_configured(learner_client, lab, setti
     )
     html = learner_client.get(f"/en/labs/jupyter/{lesson.pk}/{block_id}/").content.decode()
     assert "no JupyterHub is configured" in html
+
+
+def test_placeholder_scenario_ids_name_their_plant():
+    """Labs saved with the courses placeholder ('motor_start_stop') resolve to their plant."""
+    from labs.blocks import plc_lab_config
+
+    config = plc_lab_config({"title": "x", "scenario": "tank_level_modbus", "pass_score": 100})
+    assert config.plant == "tank" and config.realtime == "modbus"
+    assert plc_lab_config({"scenario": "motor_start_stop"}).plant == "motor"
+
+
+def test_block_in_a_lesson_links_to_its_workspace(lab):
+    """Rendered inside a lesson, the PLC lab block links to the lab page of that block."""
+    from labs.blocks import PlcLabBlock
+
+    lesson, block_id, _course = lab
+    block = PlcLabBlock()
+
+    class Child:
+        id = block_id
+        value = block.to_python(plc_lab_value())
+
+    html = block.render(Child.value, {"page": lesson, "block": Child})
+    assert f"/labs/plc/{lesson.pk}/{block_id}/" in html
