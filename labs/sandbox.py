@@ -25,6 +25,7 @@ from labs.engine.plants import PLANTS, PlantError, create_plant
 from labs.engine.plants.simulation import PlantSimulation
 
 KEY = "labs:sandbox:{}"
+REV_KEY = "labs:sandbox-rev:{}"
 SOURCE_KEY = "labs:source:{}"
 USER_KEY = "labs:user-sandboxes:{}"
 OPS = frozenset(
@@ -145,9 +146,38 @@ def sandbox_create(owner: Owner, plant: str, source: str, *, allow_faults: bool)
         "allow_faults": allow_faults,
         "snap": sim.snapshot(),
     }
-    cache.set(KEY.format(sandbox_id), state, ttl)
+    _store(sandbox_id, state, ttl)
     _remember(owner.user_id, sandbox_id, ttl)
     return sandbox_id
+
+
+def _store(sandbox_id: str, state: dict[str, Any], ttl: int) -> str:
+    """Write the sandbox with a fresh revision (one round trip); returns the revision."""
+    rev = secrets.token_hex(8)
+    state["rev"] = rev
+    cache.set_many({KEY.format(sandbox_id): state, REV_KEY.format(sandbox_id): rev}, ttl)
+    return rev
+
+
+# Simulations this process stepped last, by sandbox id, with the revision they were stored
+# under: when the cache still holds that revision, the in-memory copy is the same state and
+# restoring it from the snapshot can be skipped. Any other process's write changes the
+# revision, so correctness never depends on which process serves a step.
+_hot: OrderedDict[str, tuple[str, PlantSimulation, dict[str, Any]]] = OrderedDict()
+_hot_lock = threading.Lock()
+
+
+def _hot_put(sandbox_id: str, rev: str, sim: PlantSimulation, meta: dict[str, Any]) -> None:
+    with _hot_lock:
+        _hot[sandbox_id] = (rev, sim, meta)
+        _hot.move_to_end(sandbox_id)
+        while len(_hot) > _setting("LABS_HOT_SANDBOXES", 2000):
+            _hot.popitem(last=False)
+
+
+def _hot_take(sandbox_id: str) -> tuple[str, PlantSimulation, dict[str, Any]] | None:
+    with _hot_lock:
+        return _hot.pop(sandbox_id, None)
 
 
 def _remember(user_id: int, sandbox_id: str, ttl: int) -> None:
@@ -156,13 +186,17 @@ def _remember(user_id: int, sandbox_id: str, ttl: int) -> None:
     ids = [*(cache.get(key) or []), sandbox_id]
     keep = _setting("LABS_MAX_SANDBOXES_PER_USER", 4)
     for old in ids[:-keep]:
-        cache.delete(KEY.format(old))
+        cache.delete_many([KEY.format(old), REV_KEY.format(old)])
     cache.set(key, ids[-keep:], ttl)
 
 
-def _load(user_id: int, sandbox_id: Any) -> dict[str, Any]:
+def _check_id(sandbox_id: Any) -> None:
     if not isinstance(sandbox_id, str) or not 8 <= len(sandbox_id) <= 64:
         raise SandboxError("invalid", _("This is not a sandbox id."), 400)
+
+
+def _load(user_id: int, sandbox_id: Any) -> dict[str, Any]:
+    _check_id(sandbox_id)
     state = cache.get(KEY.format(sandbox_id))
     if state is None:
         raise SandboxError(
@@ -182,7 +216,7 @@ def sandbox_delete(user_id: int, sandbox_id: str) -> None:
         _load(user_id, sandbox_id)
     except SandboxError:
         return
-    cache.delete(KEY.format(sandbox_id))
+    cache.delete_many([KEY.format(sandbox_id), REV_KEY.format(sandbox_id)])
 
 
 def _program_for(state: dict[str, Any]) -> Program:
@@ -292,11 +326,22 @@ def sandbox_step(user_id: int, sandbox_id: Any, data: Any, *, lang: str = "en") 
     plant or PLC refuses (unknown I/O name, bad value...).
     """
     actions, advance, watch = parse_step(data)
-    state = _load(user_id, sandbox_id)
-    sim, _program = _restore(state)
+    _check_id(sandbox_id)
+    # taken out of the hot table while in use: a failure below leaves no half-stepped copy
+    hot = _hot_take(sandbox_id)
+    rev = cache.get(REV_KEY.format(sandbox_id)) if hot is not None else None
+    if hot is not None and rev == hot[0]:
+        _rev, sim, meta = hot
+        if meta["owner"][0] != user_id:
+            _hot_put(sandbox_id, _rev, sim, meta)
+            raise SandboxError("stale", _("This sandbox is not yours or has expired."), 410)
+    else:
+        state = _load(user_id, sandbox_id)
+        sim, _program = _restore(state)
+        meta = {k: v for k, v in state.items() if k not in ("snap", "rev")}
     for action in actions:
         try:
-            _apply(sim, action, state["allow_faults"])
+            _apply(sim, action, meta["allow_faults"])
         except PlantError as exc:
             raise _bad(exc.message(lang)) from exc
         except AccessError as exc:
@@ -304,8 +349,9 @@ def sandbox_step(user_id: int, sandbox_id: Any, data: Any, *, lang: str = "en") 
         except (TypeError, ValueError) as exc:
             raise _bad(_("Bad value in %(action)s.") % {"action": str(action)[:80]}) from exc
     sim.run_for(advance)
-    state["snap"] = sim.snapshot()
-    cache.set(KEY.format(sandbox_id), state, _setting("LABS_SANDBOX_TTL", 1800))
+    state = {**meta, "snap": sim.snapshot()}
+    new_rev = _store(sandbox_id, state, _setting("LABS_SANDBOX_TTL", 1800))
+    _hot_put(sandbox_id, new_rev, sim, meta)
     return sandbox_view(sim, watch, lang)
 
 

@@ -242,3 +242,35 @@ def test_every_labs_message_has_a_chinese_translation():
         catalog = read_po(handle)
     untranslated = [m.id for m in catalog if m.id and not m.string]
     assert untranslated == []
+
+
+def test_a_refused_action_changes_nothing(learner_client, api_url):
+    """When one action of a request is refused, the earlier ones are not kept either."""
+    sandbox = start(learner_client, api_url)
+    bad = step(
+        learner_client,
+        sandbox,
+        {
+            "actions": [{"op": "press", "name": "START"}, {"op": "press", "name": "NOPE"}],
+            "advance_ms": 100,
+        },
+    )
+    assert bad.status_code == 400
+    data = step(learner_client, sandbox, {"advance_ms": 100}).json()
+    assert data["plant"]["io"]["K1"] is False and data["t_ms"] == 100
+
+
+def test_a_step_served_elsewhere_is_not_overwritten_by_a_stale_local_copy(learner_client, api_url):
+    """A process holding an old in-memory copy notices the newer state in the cache."""
+    from labs import sandbox as sandboxes
+
+    sandbox = start(learner_client, api_url)
+    from labs.engine.plants.simulation import PlantSimulation
+
+    step(learner_client, sandbox, {"advance_ms": 100})
+    rev, sim, meta = sandboxes._hot[sandbox]
+    frozen = PlantSimulation.restore(sim.runtime.program, sim.snapshot())  # copy at t=100
+    step(learner_client, sandbox, {"advance_ms": 100})  # "another process" stepped on
+    sandboxes._hot[sandbox] = (rev, frozen, meta)
+    data = step(learner_client, sandbox, {"advance_ms": 100}).json()
+    assert data["t_ms"] == 300
