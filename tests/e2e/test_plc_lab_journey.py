@@ -78,3 +78,37 @@ def test_motor_lab_from_typo_to_passed_lesson(live_server, chromium_browser):
     assert page.locator("h1 .badge.ok").count() == 1
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
     context.close()
+
+
+RUNAWAY = """PROGRAM Main
+VAR i : INT; END_VAR
+WHILE TRUE DO
+  i := i + 1;
+END_WHILE;
+END_PROGRAM
+"""
+
+
+def test_phone_learner_sees_the_watchdog_fault_and_its_line(live_server, chromium_browser):
+    """On a phone, a runaway loop stops the PLC in FAULT; the alert and gutter show the line."""
+    user = UserFactory()
+    lesson, block_id = _lab_for(user)
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    context = chromium_browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/zh-hans/labs/plc/{lesson.pk}/{block_id}/")
+    page.fill("#st-source", RUNAWAY)
+    page.tap("#btn-run")
+    page.wait_for_selector('#plc-status[data-status="FAULT"]', timeout=15000)
+    alert = page.locator("#lab-alert")
+    assert alert.is_visible() and "PLC" in alert.inner_text()
+    assert page.locator(".st-gutter .ln.fault").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    context.close()
