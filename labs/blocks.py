@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -234,6 +235,19 @@ class NotebookCheckBlock(blocks.StructBlock):
     message_zh = blocks.CharBlock(label=_("message when it fails (Chinese)"))
 
 
+def _hub_notice() -> str:
+    from labs.jupyterhub.service import hub_configured
+
+    if hub_configured():
+        return str(_("Learners open the notebook on this site's JupyterHub."))
+    return str(
+        _(
+            "No JupyterHub is configured on this site (JUPYTERHUB_API_URL): learners will be "
+            "told that notebook labs are not available."
+        )
+    )
+
+
 class JupyterLabBlock(blocks.StructBlock):
     """A Jupyter notebook lab on the configured JupyterHub, graded by running its checks."""
 
@@ -257,6 +271,7 @@ class JupyterLabBlock(blocks.StructBlock):
         icon = "code"
         label = _("Jupyter lab")
         template = "labs/blocks/jupyter_lab.html"
+        help_text = lazy(_hub_notice, str)()
 
     def get_context(self, value, parent_context=None):
         """Adds ``lab_url`` and whether a JupyterHub is configured."""

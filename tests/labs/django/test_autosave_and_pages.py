@@ -159,3 +159,14 @@ def test_block_in_a_lesson_links_to_its_workspace(lab):
 
     html = block.render(Child.value, {"page": lesson, "block": Child})
     assert f"/labs/plc/{lesson.pk}/{block_id}/" in html
+
+
+def test_editors_are_told_when_no_hub_is_configured(settings):
+    """The Jupyter lab block's help text in the admin says whether a hub is configured."""
+    from labs.blocks import JupyterLabBlock
+
+    settings.JUPYTERHUB_API_URL = ""
+    assert "No JupyterHub is configured" in str(JupyterLabBlock().meta.help_text)
+    settings.JUPYTERHUB_API_URL = "http://hub/hub/api"
+    settings.JUPYTERHUB_API_TOKEN = "t"
+    assert "this site's JupyterHub" in str(JupyterLabBlock().meta.help_text)
