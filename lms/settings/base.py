@@ -137,6 +137,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis as broker, a task acknowledged late whose worker died is handed out again only
+# after this many seconds: longer than any task's time limit, far shorter than the 1 h default.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lms.tasks.worker_heartbeat", "schedule": 60.0},
     "labs-reap-realtime": {"task": "labs.tasks.reap_realtime_endpoints", "schedule": 60.0},
