@@ -97,7 +97,7 @@ def compile_view(request, lesson_id: int, block_id: str):
     found, error = _lab(request, lesson_id, block_id)
     if error:
         return error
-    source = services._check_size(_source(request))
+    source = services.source_checked(_source(request))
     try:
         compile_cached(found[1].plant, source)
     except ProgramRejected as exc:

@@ -42,7 +42,8 @@ class LabError(Exception):
         self.code = code
 
 
-def _check_size(source: Any) -> str:
+def source_checked(source: Any) -> str:
+    """``source`` when it is text within LABS_MAX_SOURCE_CHARS; LabError otherwise."""
     if not isinstance(source, str):
         raise LabError(_("The program must be text."))
     limit = _setting("LABS_MAX_SOURCE_CHARS", 100_000)
@@ -67,7 +68,7 @@ def draft_save(
     ``base_version`` is the version the page started from: an older one means another tab
     saved meanwhile; the newer text wins and both stay in the history (nothing is lost).
     """
-    source = _check_size(source)
+    source = source_checked(source)
     now = timezone.now()
     window = timedelta(seconds=_setting("LABS_DRAFT_WINDOW", 60))
     with transaction.atomic():
@@ -109,7 +110,7 @@ def submission_create(user_id: int, lesson_page_id: int, block_id: str, source: 
 
     Refused (LabError) when the lab does not exist or the attempts are used up.
     """
-    source = _check_size(source)
+    source = source_checked(source)
     found = selectors.plc_lab(lesson_page_id, block_id)
     if found is None:
         raise LabError(_("This lab does not exist or is not published."), 410, "no_lab")
@@ -287,7 +288,7 @@ def realtime_start(
     A learner has one endpoint at a time (starting again replaces it); the total is bounded
     by LABS_REALTIME_MAX_TOTAL and the port range. Refused with LabError when full.
     """
-    source = _check_size(source)
+    source = source_checked(source)
     found = selectors.plc_lab(lesson_page_id, block_id)
     if found is None:
         raise LabError(_("This lab does not exist or is not published."), 410, "no_lab")
