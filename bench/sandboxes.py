@@ -36,8 +36,9 @@ def _cache_config() -> tuple[dict, str]:
 
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except Exception:  # any failure means "no Redis here": fall back
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "local memory"
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}, url
+        locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {**locmem, "OPTIONS": {"MAX_ENTRIES": 1_000_000}}, "local memory"
+    return {"BACKEND": "labs.cache.RedisCache", "LOCATION": url}, url
 
 
 class _User:

@@ -25,7 +25,6 @@ from labs.engine.plants import PLANTS, PlantError, create_plant
 from labs.engine.plants.simulation import PlantSimulation
 
 KEY = "labs:sandbox:{}"
-REV_KEY = "labs:sandbox-rev:{}"
 SOURCE_KEY = "labs:source:{}"
 USER_KEY = "labs:user-sandboxes:{}"
 OPS = frozenset(
@@ -152,17 +151,17 @@ def sandbox_create(owner: Owner, plant: str, source: str, *, allow_faults: bool)
 
 
 def _store(sandbox_id: str, state: dict[str, Any], ttl: int) -> str:
-    """Write the sandbox with a fresh revision (one round trip); returns the revision."""
+    """Write the sandbox with a fresh revision; returns the revision."""
     rev = secrets.token_hex(8)
     state["rev"] = rev
-    cache.set_many({KEY.format(sandbox_id): state, REV_KEY.format(sandbox_id): rev}, ttl)
+    cache.set(KEY.format(sandbox_id), state, ttl)
     return rev
 
 
 # Simulations this process stepped last, by sandbox id, with the revision they were stored
 # under: when the cache still holds that revision, the in-memory copy is the same state and
-# restoring it from the snapshot can be skipped. Any other process's write changes the
-# revision, so correctness never depends on which process serves a step.
+# rebuilding the runtime and plant from the snapshot can be skipped. Any other process's
+# write changes the revision, so correctness never depends on which process serves a step.
 _hot: OrderedDict[str, tuple[str, PlantSimulation, dict[str, Any]]] = OrderedDict()
 _hot_lock = threading.Lock()
 
@@ -186,7 +185,7 @@ def _remember(user_id: int, sandbox_id: str, ttl: int) -> None:
     ids = [*(cache.get(key) or []), sandbox_id]
     keep = _setting("LABS_MAX_SANDBOXES_PER_USER", 4)
     for old in ids[:-keep]:
-        cache.delete_many([KEY.format(old), REV_KEY.format(old)])
+        cache.delete(KEY.format(old))
     cache.set(key, ids[-keep:], ttl)
 
 
@@ -216,7 +215,7 @@ def sandbox_delete(user_id: int, sandbox_id: str) -> None:
         _load(user_id, sandbox_id)
     except SandboxError:
         return
-    cache.delete_many([KEY.format(sandbox_id), REV_KEY.format(sandbox_id)])
+    cache.delete(KEY.format(sandbox_id))
 
 
 def _program_for(state: dict[str, Any]) -> Program:
@@ -329,14 +328,10 @@ def sandbox_step(user_id: int, sandbox_id: Any, data: Any, *, lang: str = "en") 
     _check_id(sandbox_id)
     # taken out of the hot table while in use: a failure below leaves no half-stepped copy
     hot = _hot_take(sandbox_id)
-    rev = cache.get(REV_KEY.format(sandbox_id)) if hot is not None else None
-    if hot is not None and rev == hot[0]:
+    state = _load(user_id, sandbox_id)
+    if hot is not None and state.get("rev") == hot[0]:
         _rev, sim, meta = hot
-        if meta["owner"][0] != user_id:
-            _hot_put(sandbox_id, _rev, sim, meta)
-            raise SandboxError("stale", _("This sandbox is not yours or has expired."), 410)
     else:
-        state = _load(user_id, sandbox_id)
         sim, _program = _restore(state)
         meta = {k: v for k, v in state.items() if k not in ("snap", "rev")}
     for action in actions:
