@@ -10,7 +10,10 @@ from labs.engine.grading import reference_solution
 from tests.courses.factories import UserFactory, lessons_of, locale, make_course, make_institution
 from tests.labs.django.conftest import plc_lab_value, put_blocks
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 TYPO = """PROGRAM Main
   K1 := (START OR K1) AND STOP AND OL

@@ -15,7 +15,10 @@ from labs.models import Submission
 from labs.tasks import grade_submission
 from lms.celery import app as celery_app
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 ROOT = Path(__file__).resolve().parents[3]
 
 # the reference logic plus a busy loop: grading takes several seconds, time to kill the worker
