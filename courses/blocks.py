@@ -16,6 +16,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from labs.blocks import JupyterLabBlock, PlcLabBlock  # the labs app owns its lesson blocks
+
 # Pygments has no IEC 61131-3 lexer; Structured Text is Pascal-derived, so the Delphi/Pascal
 # lexer highlights its keywords, assignments and comments well enough.
 CODE_LANGUAGES = [
@@ -131,46 +133,6 @@ class QuizBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Quiz")
         template = "courses/blocks/quiz.html"
-
-
-class PlcLabBlock(blocks.StructBlock):
-    """A PLC lab on a simulated plant; interactive once the labs app is installed."""
-
-    title = blocks.CharBlock(label=_("title"))
-    scenario = blocks.CharBlock(
-        label=_("scenario"),
-        help_text=_("Scenario identifier of the PLC engine, e.g. motor_start_stop."),
-    )
-    instructions = blocks.RichTextBlock(label=_("instructions"))
-    starter_code = blocks.TextBlock(required=False, label=_("starter code (Structured Text)"))
-    pass_score = blocks.IntegerBlock(default=100, min_value=0, max_value=100, label=_("pass score"))
-    time_limit_minutes = blocks.IntegerBlock(
-        required=False, min_value=1, label=_("time limit (minutes)")
-    )
-
-    class Meta:
-        icon = "cogs"
-        label = _("PLC lab")
-        template = "courses/blocks/lab_placeholder.html"
-
-
-class JupyterLabBlock(blocks.StructBlock):
-    """A Jupyter notebook lab; interactive once the labs app's JupyterHub client is installed."""
-
-    title = blocks.CharBlock(label=_("title"))
-    notebook = DocumentChooserBlock(required=False, label=_("starter notebook (.ipynb)"))
-    instructions = blocks.RichTextBlock(label=_("instructions"))
-    image = blocks.CharBlock(
-        required=False,
-        label=_("environment image"),
-        help_text=_("Notebook environment name, e.g. python-data."),
-    )
-    pass_score = blocks.IntegerBlock(default=100, min_value=0, max_value=100, label=_("pass score"))
-
-    class Meta:
-        icon = "code"
-        label = _("Jupyter lab")
-        template = "courses/blocks/lab_placeholder.html"
 
 
 class LessonStreamBlock(blocks.StreamBlock):

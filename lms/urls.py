@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("credentials.urls_public")),
     path("api/v1/", credentials_api.urls),
+    path("api/labs/", include("labs.api_urls")),
 ]
 
 if settings.DEBUG:
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("credentials/", include("credentials.urls")),
     path("organisations/", include("lms.organizations.urls")),
     path("talent/", include("lms.accounts.talent_urls")),
+    path("labs/", include("labs.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -147,8 +147,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis as broker, a task acknowledged late whose worker died is handed out again only
+# after this many seconds: longer than any task's time limit, far shorter than the 1 h default.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lms.tasks.worker_heartbeat", "schedule": 60.0},
+    "labs-reap-realtime": {"task": "labs.tasks.reap_realtime_endpoints", "schedule": 60.0},
 }
 
 # Accounts (django-allauth): e-mail is the login; verification is mandatory.
@@ -260,6 +266,7 @@ SITE_NAME = _("OT/IT Academy")
 DEMO_LOADERS = [
     "lms.demo.load",
     "courses.demo.load",
+    "labs.demo.load",
     "credentials.demo.load",
     "lms.organizations.demo.load",
 ]
@@ -274,3 +281,22 @@ CREDENTIALS_FETCH_MAX_BYTES = env.int("CREDENTIALS_FETCH_MAX_BYTES", default=102
 CREDENTIALS_VERIFY_RATE = env("CREDENTIALS_VERIFY_RATE", default="30/m")
 CREDENTIALS_BULK_MAX_ROWS = env.int("CREDENTIALS_BULK_MAX_ROWS", default=500)
 CREDENTIALS_PDF_FONT = env("CREDENTIALS_PDF_FONT", default="")
+
+# Labs: live sandboxes (state in CACHES["default"], Redis in production), grading, endpoints.
+LABS_SANDBOX_TTL = env.int("LABS_SANDBOX_TTL", default=1800)
+LABS_MAX_SANDBOXES_PER_USER = env.int("LABS_MAX_SANDBOXES_PER_USER", default=4)
+LABS_MAX_SOURCE_CHARS = env.int("LABS_MAX_SOURCE_CHARS", default=100_000)
+LABS_MAX_ADVANCE_MS = env.int("LABS_MAX_ADVANCE_MS", default=1000)
+LABS_REALTIME_BIND = env("LABS_REALTIME_BIND", default="127.0.0.1")
+LABS_REALTIME_PUBLIC_HOST = env("LABS_REALTIME_PUBLIC_HOST", default="")
+LABS_REALTIME_PORTS = tuple(env.list("LABS_REALTIME_PORTS", cast=int, default=[15020, 15119]))
+LABS_REALTIME_MAX_TOTAL = env.int("LABS_REALTIME_MAX_TOTAL", default=20)
+LABS_REALTIME_IDLE_SECONDS = env.int("LABS_REALTIME_IDLE_SECONDS", default=600)
+LABS_REALTIME_MAX_SECONDS = env.int("LABS_REALTIME_MAX_SECONDS", default=3600)
+# JupyterHub for Jupyter labs; empty means "not configured" (the block says so).
+JUPYTERHUB_API_URL = env("JUPYTERHUB_API_URL", default="")
+JUPYTERHUB_PUBLIC_URL = env("JUPYTERHUB_PUBLIC_URL", default="")
+JUPYTERHUB_API_TOKEN = env("JUPYTERHUB_API_TOKEN", default="")
+JUPYTERHUB_TOKEN_TTL = env.int("JUPYTERHUB_TOKEN_TTL", default=3600)
+JUPYTERHUB_TIMEOUT = env.float("JUPYTERHUB_TIMEOUT", default=10.0)
+JUPYTERHUB_SPAWN_TIMEOUT = env.int("JUPYTERHUB_SPAWN_TIMEOUT", default=60)

@@ -19,7 +19,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if REDIS_URL := env("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend with one shared client (labs/cache.py: sandbox steps).
+            "BACKEND": "labs.cache.RedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
         }
     }

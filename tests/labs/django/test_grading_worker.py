@@ -1,0 +1,135 @@
+"""Service tier: a real Celery worker killed in the middle of grading loses nothing."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from labs.models import Submission
+from labs.tasks import grade_submission
+from lms.celery import app as celery_app
+
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+ROOT = Path(__file__).resolve().parents[3]
+
+# the reference logic plus a busy loop: grading takes several seconds, time to kill the worker
+SLOW_BUT_RIGHT = """PROGRAM MotorControl
+VAR
+    run : BOOL;
+    i : DINT;
+    busy : DINT;
+END_VAR
+FOR i := 1 TO 15000 DO
+    busy := busy + 1;
+END_FOR;
+run := (START OR run) AND STOP AND OL;
+K1 := run;
+LAMP_RUN := run;
+LAMP_FAULT := NOT OL;
+END_PROGRAM
+"""
+
+
+def _worker(queue: str, log: Path) -> subprocess.Popen:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    database_url = (
+        f"postgres://{auth}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+    }
+    with log.open("a") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lms",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+                f"--hostname={uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _wait(predicate, timeout: float, log: Path, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen; worker log:\n{log.read_text()[-4000:]}")
+        time.sleep(0.2)
+
+
+def test_submission_survives_a_killed_worker_and_is_graded_once(lab, learner, tmp_path):
+    """SIGKILL while grading: the message comes back, another worker grades it once."""
+    lesson, block_id, _course = lab
+    sub = Submission.objects.create(
+        user=learner,
+        lesson_page_id=lesson.pk,
+        block_id=block_id,
+        attempt=1,
+        source=SLOW_BUT_RIGHT,
+        config={"plant": "motor", "scenarios": None, "pass_score": 100, "visible": []},
+    )
+    queue, log = f"labs-{uuid.uuid4().hex[:8]}", tmp_path / "worker.log"
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    first = _worker(queue, log)
+    second = None
+    try:
+        grade_submission.apply_async(args=[sub.pk], queue=queue)
+
+        def running():
+            sub.refresh_from_db()
+            return sub.status == Submission.Status.RUNNING
+
+        _wait(running, 60, log, "grading start")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        sub.refresh_from_db()
+        assert sub.status == Submission.Status.RUNNING and sub.result == {}
+
+        second = _worker(queue, log)
+
+        def graded():
+            sub.refresh_from_db()
+            return sub.status == Submission.Status.GRADED
+
+        _wait(graded, 120, log, "regrading after the kill")
+        assert sub.passed and sub.score == 100
+        assert sub.grading_runs == 2
+        assert Submission.objects.count() == 1
+    finally:
+        celery_app.conf.task_always_eager = previous
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()

@@ -1,0 +1,276 @@
+"""The live sandbox API: compile, create, step with inputs, ownership, bad requests."""
+
+import pytest
+from django.test import Client
+
+from labs.engine.grading import reference_solution
+from tests.courses.factories import UserFactory
+
+from .conftest import BROKEN_MOTOR
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+def start(client, api_url, source=None):
+    response = post(client, api_url("sandbox"), {"source": source or reference_solution("motor")})
+    assert response.status_code == 200, response.content
+    return response.json()["sandbox"]
+
+
+def step(client, sandbox, body):
+    return post(client, f"/api/labs/sandbox/{sandbox}/step?lang=en", body)
+
+
+def test_compile_reports_diagnostics_with_line_and_message(learner_client, api_url):
+    """A missing semicolon is reported on its line with a readable message."""
+    response = post(learner_client, api_url("compile"), {"source": BROKEN_MOTOR})
+    data = response.json()
+    assert response.status_code == 200 and data["ok"] is False
+    assert data["diagnostics"][0]["line"] in (2, 3)
+    assert data["diagnostics"][0]["message"]
+    good = post(learner_client, api_url("compile"), {"source": reference_solution("motor")})
+    assert good.json() == {"ok": True, "diagnostics": []}
+
+
+def test_compile_messages_follow_the_page_language(learner_client, api_url):
+    """With lang=zh-hans the compiler's message is in Chinese."""
+    url = api_url("compile").replace("lang=en", "lang=zh-hans")
+    data = post(learner_client, url, {"source": BROKEN_MOTOR}).json()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in data["diagnostics"][0]["message"])
+
+
+def test_pressing_start_runs_the_motor_and_stop_stops_it(learner_client, api_url):
+    """Press START for one step, release, advance: K1 stays on (seal-in); STOP turns it off."""
+    sandbox = start(learner_client, api_url)
+    data = step(
+        learner_client, sandbox, {"actions": [{"op": "press", "name": "START"}], "advance_ms": 100}
+    ).json()
+    data = step(
+        learner_client,
+        sandbox,
+        {
+            "actions": [{"op": "release", "name": "START"}],
+            "advance_ms": 500,
+            "watch": ["K1", "nonsense"],
+        },
+    ).json()
+    assert data["plant"]["io"]["K1"] is True
+    assert data["watch"]["K1"] is True
+    assert "error" in data["watch"]["nonsense"]
+    assert data["t_ms"] == 600
+    assert data["plant"]["state"]["speed_rpm"] > 0
+    data = step(
+        learner_client, sandbox, {"actions": [{"op": "press", "name": "STOP"}], "advance_ms": 100}
+    ).json()
+    assert data["plant"]["io"]["K1"] is False
+
+
+def test_state_survives_between_requests_from_the_cache(learner_client, api_url):
+    """Time accumulates across steps: the state lives in the cache, not in the request."""
+    sandbox = start(learner_client, api_url)
+    for _ in range(3):
+        data = step(learner_client, sandbox, {"advance_ms": 100}).json()
+    assert data["t_ms"] == 300
+
+
+def test_forcing_and_faults(learner_client, api_url):
+    """A forced output holds its value; an injected overload lights the fault lamp."""
+    sandbox = start(learner_client, api_url)
+    data = step(
+        learner_client,
+        sandbox,
+        {"actions": [{"op": "force", "name": "%QX0.0", "value": True}], "advance_ms": 50},
+    ).json()
+    assert data["forced"] and data["plant"]["io"]["K1"] is True
+    data = step(
+        learner_client,
+        sandbox,
+        {
+            "actions": [
+                {"op": "unforce", "name": "%QX0.0"},
+                {"op": "fault", "kind": "overload", "target": "K1"},
+            ],
+            "advance_ms": 200,
+        },
+    ).json()
+    assert data["plant"]["faults"] == [{"kind": "overload", "target": "K1"}]
+    assert data["plant"]["io"]["LAMP_FAULT"] is True
+
+
+def test_cold_restart_resets_time_and_plant(learner_client, api_url):
+    """Reset (cold) brings the PLC and the plant back to their initial state."""
+    sandbox = start(learner_client, api_url)
+    step(
+        learner_client, sandbox, {"actions": [{"op": "press", "name": "START"}], "advance_ms": 300}
+    )
+    data = step(learner_client, sandbox, {"actions": [{"op": "cold_restart"}]}).json()
+    assert data["plant"]["io"]["K1"] is False
+    assert data["plant"]["state"]["speed_rpm"] == 0
+
+
+def test_runaway_loop_shows_the_watchdog_fault_and_line(learner_client, api_url):
+    """A WHILE TRUE loop stops the PLC in FAULT with the watchdog message and its line."""
+    lines = ["PROGRAM Main", "VAR i : INT; END_VAR", "WHILE TRUE DO", "  i := i + 1;"]
+    source = "\n".join([*lines, "END_WHILE;", "END_PROGRAM", ""])
+    sandbox = start(learner_client, api_url, source)
+    data = step(learner_client, sandbox, {"advance_ms": 20}).json()
+    assert data["status"] == "FAULT"
+    assert data["fault"]["line"] in (3, 4)
+    assert data["fault"]["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "text",
+        {"advance_ms": -1},
+        {"advance_ms": 10_000_000},
+        {"advance_ms": "100"},
+        {"advance_ms": True},
+        {"actions": "press"},
+        {"actions": [{"op": "explode"}]},
+        {"actions": [{"op": "press", "name": 5}]},
+        {"actions": [{"op": "press", "name": "NO_SUCH_BUTTON"}]},
+        {"actions": [{"op": "force", "name": "%QX0.0", "value": [1]}]},
+        {"actions": [{"op": "force", "name": "K1", "value": "banana"}]},
+        {"actions": [{"op": "fault", "kind": "melt", "target": "K1"}]},
+        {"actions": [{"op": "press", "name": "START"}] * 51},
+        {"watch": "K1"},
+        {"watch": ["x" * 200]},
+    ],
+)
+def test_malformed_step_requests_get_a_clear_400(learner_client, api_url, body):
+    """Malformed steps answer 400 with a message, and the sandbox still works afterwards."""
+    sandbox = start(learner_client, api_url)
+    response = step(learner_client, sandbox, body)
+    assert response.status_code == 400
+    assert response.json()["message"]
+    assert step(learner_client, sandbox, {"advance_ms": 10}).status_code == 200
+
+
+def test_invalid_json_is_refused(learner_client, api_url):
+    """A body that is not JSON gets a 400 with a message."""
+    sandbox = start(learner_client, api_url)
+    response = learner_client.post(
+        f"/api/labs/sandbox/{sandbox}/step", b"{not json", content_type="application/json"
+    )
+    assert response.status_code == 400 and "JSON" in response.json()["message"]
+
+
+def test_another_learners_sandbox_is_unreachable(learner_client, api_url):
+    """Someone else's sandbox id answers 410 as if it had expired; the owner is unaffected."""
+    sandbox = start(learner_client, api_url)
+    intruder = Client()
+    intruder.force_login(UserFactory())
+    response = step(
+        intruder, sandbox, {"actions": [{"op": "press", "name": "START"}], "advance_ms": 100}
+    )
+    assert response.status_code == 410
+    data = step(learner_client, sandbox, {"advance_ms": 100}).json()
+    assert data["plant"]["io"]["K1"] is False
+
+
+def test_stale_and_invalid_sandbox_ids(learner_client):
+    """An expired id gets 410 with a hint to reset; a malformed one a 400."""
+    stale = step(learner_client, "A" * 22, {"advance_ms": 10})
+    assert stale.status_code == 410 and "Reset" in stale.json()["message"]
+    bad = step(learner_client, "x", {"advance_ms": 10})
+    assert bad.status_code == 400
+
+
+def test_anonymous_users_are_refused(api_url):
+    """Without a login every endpoint answers 401 JSON."""
+    response = post(Client(), api_url("compile"), {"source": "x"})
+    assert response.status_code == 401 and response.json()["error"] == "login"
+
+
+def test_learner_not_enrolled_cannot_use_the_lab(api_url):
+    """A learner who is not enrolled in the course is refused with the course's reason."""
+    client = Client()
+    client.force_login(UserFactory())
+    response = post(client, api_url("compile"), {"source": "x"})
+    assert response.status_code == 403 and response.json()["message"]
+
+
+def test_huge_program_is_refused_with_a_message(learner_client, api_url):
+    """A program beyond the size limit is refused (413) with the limit in the message."""
+    huge = "PROGRAM Main\n" + "(* padding *)\n" * 8_000 + "END_PROGRAM\n"
+    response = post(learner_client, api_url("sandbox"), {"source": huge})
+    assert response.status_code == 413
+    assert "too long" in response.json()["message"]
+    enormous = post(learner_client, api_url("draft"), {"source": huge * 3})
+    assert enormous.status_code == 413 and enormous.json()["message"]
+
+
+def test_unknown_lab_is_gone(learner_client, lab):
+    """A lab id that does not exist answers 410 with a message (not a redirect)."""
+    lesson, _block, _course = lab
+    response = post(learner_client, f"/api/labs/plc/{lesson.pk}/nope/compile", {"source": ""})
+    assert response.status_code == 410 and response.json()["message"]
+
+
+def test_per_learner_sandbox_limit_drops_the_oldest(learner_client, api_url, settings):
+    """Past LABS_MAX_SANDBOXES_PER_USER the oldest sandbox expires (410), newer ones work."""
+    settings.LABS_MAX_SANDBOXES_PER_USER = 2
+    ids = [start(learner_client, api_url) for _ in range(3)]
+    assert step(learner_client, ids[0], {"advance_ms": 10}).status_code == 410
+    assert step(learner_client, ids[2], {"advance_ms": 10}).status_code == 200
+
+
+def test_refusals_are_in_chinese_on_chinese_pages(api_url):
+    """With lang=zh-hans the refusal message comes from the labs' Chinese catalogue."""
+    url = api_url("compile").replace("lang=en", "lang=zh-hans")
+    response = post(Client(), url, {"source": "x"})
+    assert response.json()["message"] == "请登录后使用实验。"
+
+
+def test_every_labs_message_has_a_chinese_translation():
+    """The labs catalogue leaves no message untranslated."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    import labs
+
+    po = Path(labs.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    assert untranslated == []
+
+
+def test_a_refused_action_changes_nothing(learner_client, api_url):
+    """When one action of a request is refused, the earlier ones are not kept either."""
+    sandbox = start(learner_client, api_url)
+    bad = step(
+        learner_client,
+        sandbox,
+        {
+            "actions": [{"op": "press", "name": "START"}, {"op": "press", "name": "NOPE"}],
+            "advance_ms": 100,
+        },
+    )
+    assert bad.status_code == 400
+    data = step(learner_client, sandbox, {"advance_ms": 100}).json()
+    assert data["plant"]["io"]["K1"] is False and data["t_ms"] == 100
+
+
+def test_a_step_served_elsewhere_is_not_overwritten_by_a_stale_local_copy(learner_client, api_url):
+    """A process holding an old in-memory copy notices the newer state in the cache."""
+    from labs import sandbox as sandboxes
+
+    sandbox = start(learner_client, api_url)
+    from labs.engine.plants.simulation import PlantSimulation
+
+    step(learner_client, sandbox, {"advance_ms": 100})
+    rev, sim, meta = sandboxes._hot[sandbox]
+    frozen = PlantSimulation.restore(sim.runtime.program, sim.snapshot())  # copy at t=100
+    step(learner_client, sandbox, {"advance_ms": 100})  # "another process" stepped on
+    sandboxes._hot[sandbox] = (rev, frozen, meta)
+    data = step(learner_client, sandbox, {"advance_ms": 100}).json()
+    assert data["t_ms"] == 300
