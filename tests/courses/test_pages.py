@@ -113,8 +113,8 @@ def test_programme_page_and_dashboard(client, learner):
     assert 'value="50"' in html
 
 
-def test_lab_block_shows_the_bilingual_placeholder(client, learner):
-    """A PLC lab block renders its title and the notice in Chinese and English."""
+def test_lab_block_links_to_the_interactive_lab(client, learner):
+    """A PLC lab block in a lesson shows its title and opens the lab page for that block."""
     course = make_course(
         make_institution(),
         lessons=1,
@@ -134,11 +134,13 @@ def test_lab_block_shows_the_bilingual_placeholder(client, learner):
     )
     services.enrolment_create(learner.pk, course.pk, None)
     client.force_login(learner)
-    html = client.get(lessons_of(course)[0].url).content.decode()
+    lesson = lessons_of(course)[0]
+    html = client.get(lesson.url).content.decode()
     assert "Traffic light" in html
-    assert "The interactive lab arrives with the labs feature" in html
-    assert "交互式实验将随“实验”功能上线" in html
-    assert "标记完成并继续" not in html
+    block_id = lesson.specific.body.raw_data[0]["id"]
+    lab_url = reverse("labs:plc_lab", args=[lesson.pk, block_id])
+    assert lab_url in html
+    assert client.get(lab_url).status_code == 200
 
 
 def test_instructor_view_and_csv(client, learner):

@@ -12,7 +12,7 @@ from tests.labs.django.conftest import plc_lab_value, put_blocks
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 TYPO = """PROGRAM Main
