@@ -36,6 +36,18 @@ def _tier_missing(marker: str) -> str | None:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        # A transactional test (live server, real worker) ends by emptying every table, which
+        # also removes what migrations created (Wagtail's root page, locales, roles). With
+        # serialized_rollback those rows are put back from the snapshot Django took at
+        # database creation, for every such test alike (mixing both kinds re-inserts rows
+        # that post_migrate had already recreated).
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True))
         for marker in ("services", "browser", "jupyterhub"):
             if item.get_closest_marker(marker) and (reason := _tier_missing(marker)):
                 item.add_marker(pytest.mark.skip(reason=reason))
