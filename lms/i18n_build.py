@@ -4,6 +4,7 @@ Run as `python -m lms.i18n_build`; the setup script and the test suite call it, 
 machine has compiled .mo files without installing gettext. .mo files are never committed.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -31,8 +32,12 @@ def compile_catalogues(root: Path = ROOT, *, force: bool = False) -> int:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, abort_invalid=True)
-        with mo_path.open("wb") as mo_file:
+        # Write beside it and rename: a process reading catalogues meanwhile (a running test
+        # suite or server) sees the old file or the new one, never half of one.
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog, use_fuzzy=False)
+        os.replace(partial, mo_path)
         written += 1
     return written
 
