@@ -115,18 +115,15 @@ def _institution_dict(institution: Institution | None) -> dict | None:
     }
 
 
-def course_summary(course_page_id: int) -> dict:
-    """A course in both languages, for credentials and other apps (contracts.md).
-
-    Accepts the id of the course in any locale; `id` and `url` are those of the source page.
-    """
-    page = CoursePage.objects.select_related("locale", "institution").get(pk=course_page_id)
+def _training_summary(model, page_id: int, facts) -> dict:
+    """A course or programme in both languages, in the shape of contracts.md; `facts(source)`
+    gives its hours, level and skills (courses have their own, programmes derive them from
+    their courses)."""
+    page = model.objects.select_related("locale").get(pk=page_id)
     source = source_page(page)
     versions = {
         p.locale.language_code: p
-        for p in CoursePage.objects.filter(translation_key=page.translation_key).select_related(
-            "locale"
-        )
+        for p in model.objects.filter(translation_key=page.translation_key).select_related("locale")
     }
     zh = versions.get("zh-hans", source)
     en = versions.get("en", source)
@@ -140,13 +137,27 @@ def course_summary(course_page_id: int) -> dict:
         "url": source.get_full_url() or "",
         "title": {"en": en.title, "zh-hans": zh.title},
         "description": {"en": en.summary, "zh-hans": zh.summary},
-        "hours": source.hours,
-        "level": source.level,
-        "skills": [skill.as_dict() for skill in source.skills.order_by("code")],
+        **facts(source),
         "institution": _institution_dict(institution),
         "credential_template_id": source.credential_template_id,
         "outcomes": {"en": en.outcomes_list, "zh-hans": zh.outcomes_list},
     }
+
+
+def course_summary(course_page_id: int) -> dict:
+    """A course in both languages, for credentials and other apps (contracts.md).
+
+    Accepts the id of the course in any locale; `id` and `url` are those of the source page.
+    """
+
+    def facts(course: CoursePage) -> dict:
+        return {
+            "hours": course.hours,
+            "level": course.level,
+            "skills": [skill.as_dict() for skill in course.skills.order_by("code")],
+        }
+
+    return _training_summary(CoursePage, course_page_id, facts)
 
 
 def completed_courses(user_id: int) -> list[int]:
@@ -181,6 +192,22 @@ class OutlineModule:
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of `course`, in outline order, without their bodies (one query)."""
     return list(LessonPage.objects.live().descendant_of(course).defer("body").order_by("path"))
+
+
+def lessons_of_courses(courses: list[CoursePage]) -> dict[UUID, list[LessonPage]]:
+    """The live lessons of several courses in outline order, keyed by course translation key
+    (one query, without the lesson bodies)."""
+    if not courses:
+        return {}
+    lesson_q = Q()
+    for page in courses:
+        lesson_q |= Q(path__startswith=page.path, depth__gt=page.depth)
+    by_course: dict[UUID, list[LessonPage]] = {}
+    for lesson in LessonPage.objects.live().filter(lesson_q).defer("body").order_by("path"):
+        for page in courses:
+            if lesson.path.startswith(page.path):
+                by_course.setdefault(page.translation_key, []).append(lesson)
+    return by_course
 
 
 def progress_by_lesson(user, course_key: UUID) -> dict[UUID, LessonProgress]:
@@ -632,16 +659,7 @@ def learner_dashboard(user, locale: Locale) -> dict:
         for page in CoursePage.objects.live().filter(translation_key__in=missing):
             pages.setdefault(page.translation_key, page)
     completions = {c.course_key: c for c in CourseCompletion.objects.filter(user=user)}
-    lessons_by_course: dict[UUID, list[LessonPage]] = {}
-    course_pages = [pages[k] for k in keys if k in pages]
-    if course_pages:
-        lesson_q = Q()
-        for page in course_pages:
-            lesson_q |= Q(path__startswith=page.path, depth__gt=page.depth)
-        for lesson in LessonPage.objects.live().filter(lesson_q).defer("body").order_by("path"):
-            for page in course_pages:
-                if lesson.path.startswith(page.path):
-                    lessons_by_course.setdefault(page.translation_key, []).append(lesson)
+    lessons_by_course = lessons_of_courses([pages[k] for k in keys if k in pages])
     progress_rows: dict[UUID, dict] = {}
     for row in LessonProgress.objects.filter(user=user, course_key__in=keys):
         progress_rows.setdefault(row.course_key, {})[row.lesson_key] = row
@@ -816,14 +834,7 @@ def progress_for_users(user_ids: list[int], course_page_ids: list[int]) -> list[
         (c.user_id, c.course_key): c.completed_at
         for c in CourseCompletion.objects.filter(user_id__in=user_ids, course_key__in=sources)
     }
-    lesson_q = Q()
-    for page in sources.values():
-        lesson_q |= Q(path__startswith=page.path, depth__gt=page.depth)
-    lessons_by_course: dict[UUID, list[LessonPage]] = {}
-    for lesson in LessonPage.objects.live().filter(lesson_q).defer("body").order_by("path"):
-        for page in sources.values():
-            if lesson.path.startswith(page.path):
-                lessons_by_course.setdefault(page.translation_key, []).append(lesson)
+    lessons_by_course = lessons_of_courses(list(sources.values()))
     rows: dict[tuple[int, UUID], dict] = {}
     for row in LessonProgress.objects.filter(user_id__in=user_ids, course_key__in=sources):
         rows.setdefault((row.user_id, row.course_key), {})[row.lesson_key] = row
@@ -917,39 +928,21 @@ def staff_institution_ids(user_id: int) -> list[int]:
 def program_summary(program_page_id: int) -> dict:
     """A programme in both languages, in the shape of `course_summary` (for credentials):
     hours add up over its courses, skills are their union, level is the highest."""
-    page = ProgramPage.objects.select_related("locale").get(pk=program_page_id)
-    source = source_page(page)
-    versions = {
-        p.locale.language_code: p
-        for p in ProgramPage.objects.filter(translation_key=page.translation_key).select_related(
-            "locale"
+
+    def facts(program: ProgramPage) -> dict:
+        courses = list(
+            CoursePage.objects.filter(
+                translation_key__in=program_course_keys(program),
+                locale__language_code=source_locale_code(),
+            ).prefetch_related("skills")
         )
-    }
-    zh = versions.get("zh-hans", source)
-    en = versions.get("en", source)
-    courses = list(
-        CoursePage.objects.filter(
-            translation_key__in=program_course_keys(source),
-            locale__language_code=source_locale_code(),
-        ).prefetch_related("skills")
-    )
-    skills = {skill.code: skill.as_dict() for course in courses for skill in course.skills.all()}
-    order = list(Level.values)
-    levels = [course.level for course in courses if course.level in order]
-    institution = (
-        Institution.objects.select_related("logo", "root_page").get(pk=source.institution_id)
-        if source.institution_id
-        else None
-    )
-    return {
-        "id": source.pk,
-        "url": source.get_full_url() or "",
-        "title": {"en": en.title, "zh-hans": zh.title},
-        "description": {"en": en.summary, "zh-hans": zh.summary},
-        "hours": sum(course.hours for course in courses),
-        "level": max(levels, key=order.index) if levels else "",
-        "skills": [skills[code] for code in sorted(skills)],
-        "institution": _institution_dict(institution),
-        "credential_template_id": source.credential_template_id,
-        "outcomes": {"en": en.outcomes_list, "zh-hans": zh.outcomes_list},
-    }
+        skills = {s.code: s.as_dict() for course in courses for s in course.skills.all()}
+        order = list(Level.values)
+        levels = [course.level for course in courses if course.level in order]
+        return {
+            "hours": sum(course.hours for course in courses),
+            "level": max(levels, key=order.index) if levels else "",
+            "skills": [skills[code] for code in sorted(skills)],
+        }
+
+    return _training_summary(ProgramPage, program_page_id, facts)

@@ -4,7 +4,14 @@ import pytest
 
 from courses import selectors
 
-from .factories import SkillFactory, locale, make_course, make_institution, translate_course
+from .factories import (
+    SkillFactory,
+    locale,
+    make_course,
+    make_institution,
+    make_program,
+    translate_course,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +92,23 @@ def test_featured_programs_are_those_of_the_active_locale():
     program = make_program(institution, "方案", [course])
     assert selectors.featured_programs(locale("zh-hans")) == [program]
     assert selectors.featured_programs(locale("en")) == []
+
+
+def test_program_summary_adds_hours_and_unites_skills_of_its_courses():
+    """program_summary has the course_summary shape: hours summed over the programme's
+    courses, the union of their skills, and the highest of their levels."""
+    institution = make_institution("demo", "Demo Polytechnic")
+    plc = make_course(institution, "PLC 编程基础", hours=16, level="beginner")
+    net = make_course(institution, "工业网络", hours=24, level="intermediate")
+    plc.skills.add(SkillFactory(code="PLC-ST-1"))
+    net.skills.add(SkillFactory(code="NET-MB-1"), SkillFactory(code="PLC-ST-1"))
+    plc.save()  # skills are a ParentalManyToManyField: kept on save
+    net.save()
+    program = make_program(institution, "工业互联网 OT/IT 融合基础", [plc, net])
+    summary = selectors.program_summary(program.pk)
+    assert summary["id"] == program.pk
+    assert summary["title"]["zh-hans"] == "工业互联网 OT/IT 融合基础"
+    assert summary["hours"] == 40
+    assert summary["level"] == "intermediate"
+    assert [skill["code"] for skill in summary["skills"]] == ["NET-MB-1", "PLC-ST-1"]
+    assert summary["institution"]["slug"] == "demo"
