@@ -50,7 +50,7 @@ def load(stdout) -> dict:
         if credential is not None:
             issued.append(credential)
     if len(issued) > 1 and issued[1].status != IssuedCredential.Status.REVOKED:
-        services.credential_status_change(
+        issued[1] = services.credential_status_change(
             issued[1].pk, action="revoke", reason=REVOKE_REASON, actor=None
         )
     for credential in issued:
