@@ -244,7 +244,11 @@ def main() -> None:
         "SECURE_SSL_REDIRECT": "False",
         "DEMO_ALLOWED": "True",
         "STATIC_ROOT": str(workdir / "static"),
-        "MEDIA_ROOT": str(workdir / "media"),
+        # Uploaded demo images live as long as their database: a temporary folder with the
+        # temporary SQLite file, a lasting one next to a PostgreSQL database that is reused.
+        "MEDIA_ROOT": str(
+            ROOT / "var" / "bench-media" if os.environ.get("DATABASE_URL") else workdir / "media"
+        ),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }

@@ -1,6 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Models whose changes learners see on cached pages (ADR 0036), besides every page type.
+CONTENT_MODELS = (
+    "wagtailcore.Site",
+    "wagtailcore.Locale",
+    "wagtailcore.PageViewRestriction",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "courses.Institution",
+    "courses.Skill",
+    "courses.Industry",
+    "courses.Quiz",
+)
+
 
 class CoursesConfig(AppConfig):
     """Programmes, courses and lessons on Wagtail; enrolment, progress, quizzes, catalogue."""
@@ -9,9 +22,20 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import post_page_move
 
         from .models import CataloguePage
+        from .pagecache import content_changed
         from .receivers import catalogue_page_saved
 
         post_save.connect(catalogue_page_saved, sender=CataloguePage, dispatch_uid="courses-cat")
+        page_models = [m for m in apps.get_models() if issubclass(m, Page)]
+        content_models = [apps.get_model(label) for label in CONTENT_MODELS]
+        for model in page_models + content_models:
+            uid = f"courses-content-{model._meta.label_lower}"
+            post_save.connect(content_changed, sender=model, dispatch_uid=uid + "-save")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=uid + "-delete")
+        post_page_move.connect(content_changed, dispatch_uid="courses-content-moved")

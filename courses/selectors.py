@@ -7,12 +7,14 @@ Every function here runs a bounded number of queries whatever the number of cour
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Avg, Count, Max, Prefetch, Q
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
@@ -34,6 +36,7 @@ from .models import (
     Skill,
 )
 from .models.taxonomy import Level
+from .pagecache import ENTRY_SECONDS, versioned_key
 from .search import segment_query
 
 # A publication shows in the cached catalogue after at most this delay.
@@ -60,7 +63,7 @@ def source_page(page: Page) -> Page:
     )
 
 
-def localize(pages, locale: Locale) -> list:
+def localize(pages, locale: Locale | int) -> list:
     """`pages` replaced by their live translation in `locale` where one exists (one query)."""
     pages = list(pages)
     if not pages:
@@ -237,8 +240,7 @@ def lesson_done(lesson: LessonPage, progress: LessonProgress | None) -> bool:
     return bool(progress and progress.completed_at)
 
 
-def _outline(course, lessons, progress, current_key=None) -> list[OutlineModule]:
-    modules = list(ModulePage.objects.live().child_of(course).order_by("path"))
+def _outline(modules, lessons, progress, current_key=None) -> list[OutlineModule]:
     by_module: dict[str, list[OutlineLesson]] = {m.path: [] for m in modules}
     for lesson in lessons:
         parent_path = lesson.path[: -Page.steplen]
@@ -251,6 +253,58 @@ def _outline(course, lessons, progress, current_key=None) -> list[OutlineModule]
                 )
             )
     return [OutlineModule(m, tuple(by_module[m.path])) for m in modules]
+
+
+@dataclass(frozen=True)
+class CourseRules:
+    """A course's completion rules (those of its source-locale page)."""
+
+    require_lessons: bool
+    require_quizzes: bool
+    require_labs: bool
+
+
+def course_structure(course: CoursePage, cached: bool = True) -> dict:
+    """What every learner sees of a course: modules, live lessons (without bodies), rules,
+    prerequisites, skills and industries. Cached under the content version (ADR 0036), so a
+    publication shows at once; `cached=False` (previews) reads the page as given."""
+    key = versioned_key("course-structure", course.pk) if cached else None
+    structure = cache.get(key) if cached else None
+    if structure is None:
+        source = source_page(course)
+        structure = {
+            "rules": CourseRules(
+                source.require_lessons, source.require_quizzes, source.require_labs
+            ),
+            "lessons": course_lessons(course),
+            "modules": list(ModulePage.objects.live().child_of(course).order_by("path")),
+            "prerequisites": localize(
+                source.prerequisites.all().order_by("path"), course.locale_id
+            ),
+            "skills": list(source.skills.all()),
+            "industries": list(source.industries.all()),
+        }
+        if cached:
+            cache.set(key, structure, ENTRY_SECONDS)
+    return structure
+
+
+def learner_course_state(user, course_key: UUID) -> tuple[Enrolment | None, bool, dict]:
+    """The learner's active enrolment, whether they completed the course, and their progress
+    rows keyed by lesson translation key (two queries; nothing for anonymous visitors)."""
+    if not getattr(user, "is_authenticated", False):
+        return None, False, {}
+    enrolment = (
+        Enrolment.objects.filter(user=user, course_key=course_key, status=Enrolment.Status.ACTIVE)
+        .annotate(
+            course_completed=Exists(
+                CourseCompletion.objects.filter(user=OuterRef("user"), course_key=course_key)
+            )
+        )
+        .first()
+    )
+    completed = bool(enrolment and enrolment.course_completed)
+    return enrolment, completed, progress_by_lesson(user, course_key)
 
 
 @dataclass(frozen=True)
@@ -287,21 +341,19 @@ def enrolment_for(user, course_key: UUID) -> Enrolment | None:
     ).first()
 
 
-def course_detail(course: CoursePage, user) -> dict:
-    """Context of a course page: outline with done marks, progress, enrolment, prerequisites."""
-    source = source_page(course)
-    lessons = course_lessons(course)
-    progress = progress_by_lesson(user, course.translation_key)
-    enrolment = enrolment_for(user, course.translation_key)
-    completed = bool(
-        enrolment
-        and CourseCompletion.objects.filter(user=user, course_key=course.translation_key).exists()
-    )
-    course_progress = _progress(source, lessons, progress, completed)
+def course_detail(course: CoursePage, user, cached: bool = True) -> dict:
+    """Context of a course page: outline with done marks, progress, enrolment, prerequisites.
+
+    The course's structure comes from the cache (`course_structure`); the learner's part
+    costs two queries, three with prerequisites."""
+    structure = course_structure(course, cached)
+    lessons, rules = structure["lessons"], structure["rules"]
+    enrolment, completed, progress = learner_course_state(user, course.translation_key)
+    course_progress = _progress(rules, lessons, progress, completed)
     resume = None
     if enrolment:
-        resume = _resume_lesson(lessons, progress, enrolment, source)
-    prerequisites = localize(source.prerequisites.all().order_by("path"), course.locale)
+        resume = _resume_lesson(lessons, progress, enrolment, rules)
+    prerequisites = structure["prerequisites"]
     done_prereqs = set()
     if getattr(user, "is_authenticated", False) and prerequisites:
         done_prereqs = set(
@@ -310,13 +362,13 @@ def course_detail(course: CoursePage, user) -> dict:
             ).values_list("course_key", flat=True)
         )
     return {
-        "outline": _outline(course, lessons, progress),
+        "outline": _outline(structure["modules"], lessons, progress),
         "progress": course_progress,
         "enrolment": enrolment,
         "resume_lesson": resume,
         "prerequisites": [(p, p.translation_key in done_prereqs) for p in prerequisites],
-        "skills": list(source.skills.all()),
-        "industries": list(source.industries.all()),
+        "skills": structure["skills"],
+        "industries": structure["industries"],
         "lesson_count": len(lessons),
         "can_view_report": can_view_report(user, course),
     }
@@ -341,12 +393,29 @@ def lesson_course(lesson: LessonPage) -> CoursePage:
     return CoursePage.objects.get(path=lesson.path[: -2 * Page.steplen])
 
 
+def _cached_lesson_course(lesson: LessonPage, cached: bool) -> CoursePage:
+    if not cached:
+        return lesson_course(lesson)
+    key = versioned_key("lesson-course", lesson.pk)
+    course = cache.get(key)
+    if course is None:
+        course = lesson_course(lesson)
+        cache.set(key, course, ENTRY_SECONDS)
+    return course
+
+
 def lesson_access(lesson: LessonPage, user) -> str | None:
     """None when `user` may open the lesson, else the reason to show them."""
     if not getattr(user, "is_authenticated", False):
         return _("Log in and enrol in the course to open its lessons.")
     course = lesson_course(lesson)
-    if enrolment_for(user, course.translation_key) is None and not can_view_report(user, course):
+    return _lesson_refusal(course, enrolment_for(user, course.translation_key), user)
+
+
+def _lesson_refusal(course, enrolment, user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return _("Log in and enrol in the course to open its lessons.")
+    if enrolment is None and not can_view_report(user, course):
         return _("Enrol in this course to open its lessons.")
     return None
 
@@ -364,12 +433,19 @@ class QuizPanel:
     passed: bool
 
 
-def _quiz_panels(lesson: LessonPage, user, locale: Locale) -> list[QuizPanel]:
+def lesson_quizzes(lesson: LessonPage) -> list[tuple[str, Quiz]]:
+    """(block id, quiz in the lesson's locale) of each quiz block of the lesson's body."""
     blocks = [b for b in lesson.body if b.block_type == "quiz" and b.value["quiz"] is not None]
     if not blocks:
         return []
-    quizzes = localize([b.value["quiz"] for b in blocks], locale)
-    keys = [q.translation_key for q in quizzes]
+    quizzes = localize([b.value["quiz"] for b in blocks], lesson.locale_id)
+    return [(block.id, quiz) for block, quiz in zip(blocks, quizzes, strict=True)]
+
+
+def _quiz_panels(lesson: LessonPage, user, quizzes: list[tuple[str, Quiz]]) -> list[QuizPanel]:
+    if not quizzes:
+        return []
+    keys = [q.translation_key for _block_id, q in quizzes]
     stats = {}
     if getattr(user, "is_authenticated", False):
         stats = {
@@ -383,13 +459,13 @@ def _quiz_panels(lesson: LessonPage, user, locale: Locale) -> list[QuizPanel]:
             )
         }
     panels = []
-    for block, quiz in zip(blocks, quizzes, strict=True):
+    for block_id, quiz in quizzes:
         row = stats.get(quiz.translation_key, {})
         used = row.get("used", 0)
         seed = f"{getattr(user, 'pk', 0)}:{quiz.translation_key}:{used}"
         panels.append(
             QuizPanel(
-                block_id=block.id,
+                block_id=block_id,
                 quiz=quiz,
                 questions=present_quiz(
                     quiz.pk,
@@ -407,27 +483,52 @@ def _quiz_panels(lesson: LessonPage, user, locale: Locale) -> list[QuizPanel]:
     return panels
 
 
-def lesson_detail(lesson: LessonPage, user) -> dict:
-    """Context of the lesson player: outline, previous/next, done state, quizzes."""
-    course = lesson_course(lesson)
-    lessons = course_lessons(course)
-    progress = progress_by_lesson(user, course.translation_key)
+def lesson_detail(lesson: LessonPage, user, cached: bool = True, quizzes=None) -> dict:
+    """Context of the lesson player: outline, previous/next, done state, quizzes, and whether
+    the learner may open it (`refusal`). The course's structure comes from the cache; the
+    learner's part costs two queries, three with quizzes. `quizzes` are the lesson's
+    (block id, quiz) pairs when the caller has them (courses.pagecache.lesson_body)."""
+    course = _cached_lesson_course(lesson, cached)
+    structure = course_structure(course, cached)
+    lessons = structure["lessons"]
+    enrolment, completed, progress = learner_course_state(user, course.translation_key)
     keys = [item.translation_key for item in lessons]
     index = keys.index(lesson.translation_key) if lesson.translation_key in keys else -1
     own = progress.get(lesson.translation_key)
+    if quizzes is None:
+        quizzes = lesson_quizzes(lesson)
     return {
         "course": course,
-        "outline": _outline(course, lessons, progress, lesson.translation_key),
+        "enrolment": enrolment,
+        "refusal": _lesson_refusal(course, enrolment, user),
+        "view_recorded": _view_recorded(lesson, enrolment, own),
+        "outline": _outline(structure["modules"], lessons, progress, lesson.translation_key),
         "previous_lesson": lessons[index - 1] if index > 0 else None,
         "next_lesson": lessons[index + 1] if 0 <= index < len(lessons) - 1 else None,
         "lesson_done": lesson_done(lesson, own),
         "lesson_read": bool(own and own.read_at),
         "can_mark_read": not (lesson.has_quiz or lesson.has_lab),
-        "quiz_panels": {p.block_id: p for p in _quiz_panels(lesson, user, lesson.locale)},
-        "progress": _progress(source_page(course), lessons, progress, False),
+        "quiz_panels": {p.block_id: p for p in _quiz_panels(lesson, user, quizzes)},
+        "progress": _progress(structure["rules"], lessons, progress, completed),
         "position": index + 1,
         "lesson_total": len(lessons),
     }
+
+
+# Re-opening a lesson moves the "resume" position at most this often (no write on most GETs).
+RESUME_WRITE_INTERVAL = timedelta(minutes=1)
+
+
+def _view_recorded(lesson: LessonPage, enrolment, progress) -> bool:
+    """Whether `services.lesson_viewed` would change nothing for this learner and lesson."""
+    if enrolment is None:
+        return True
+    return (
+        progress is not None
+        and enrolment.last_lesson_key == lesson.translation_key
+        and enrolment.last_seen_at is not None
+        and enrolment.last_seen_at >= timezone.now() - RESUME_WRITE_INTERVAL
+    )
 
 
 # ---------------------------------------------------------------- programmes
@@ -708,7 +809,9 @@ def can_view_report(user, course: CoursePage) -> bool:
         return False
     if user.is_superuser:
         return True
-    if not user.is_staff and not user.groups.exists():
+    # Institution staff get admin access through their groups; the permissions are cached on
+    # the user object (the MFA middleware loaded them), so learners cost no query here.
+    if not user.is_staff and not user.has_perm("wagtailadmin.access_admin"):
         return False
     return course.permissions_for_user(user).can_edit()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -58,7 +58,6 @@ COLLECTION_PERMISSIONS = (
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 )
-RESUME_WRITE_INTERVAL = timedelta(minutes=1)
 _SPONSORSHIP_CODE = re.compile(r"^[A-Za-z0-9-]{4,64}$")
 
 
@@ -265,7 +264,7 @@ def lesson_viewed(user_id: int, lesson_page_id: int) -> None:
     if (
         enrolment.last_lesson_key != lesson.translation_key
         or enrolment.last_seen_at is None
-        or enrolment.last_seen_at < now - RESUME_WRITE_INTERVAL
+        or enrolment.last_seen_at < now - selectors.RESUME_WRITE_INTERVAL
     ):
         Enrolment.objects.filter(pk=enrolment.pk).update(
             last_lesson_key=lesson.translation_key, last_seen_at=now

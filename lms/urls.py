@@ -36,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("lms.organizations.urls")),
     path("talent/", include("lms.accounts.talent_urls")),
     path("labs/", include("labs.urls")),
+    # Pages are served with a cached routing result (ADR 0036), then by Wagtail's own view.
+    path("", include("courses.page_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -17,9 +17,11 @@ from .pages import (
     ProgramPage,
 )
 from .taxonomy import Industry, Institution, Level, Skill
+from .versioning import ContentVersion
 
 __all__ = [
     "CataloguePage",
+    "ContentVersion",
     "CourseCompletion",
     "CoursePage",
     "Enrolment",

@@ -37,7 +37,18 @@ def institution_for_path(path: str) -> Institution | None:
     return Institution.objects.filter(root_page__translation_key=catalogue.translation_key).first()
 
 
-class CataloguePage(Page):
+class CachedRestrictionsMixin:
+    """View restrictions taken from the cached route when there is one (courses.pagecache):
+    Wagtail checks them on every request, which costs two queries."""
+
+    def get_view_restrictions(self):
+        cached = self.__dict__.get("_cached_view_restrictions")
+        if cached is not None:
+            return cached
+        return super().get_view_restrictions()
+
+
+class CataloguePage(CachedRestrictionsMixin, Page):
     """An institution's catalogue: the root of its subtree, listing programmes and courses."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -68,7 +79,7 @@ class CataloguePage(Page):
         return context
 
 
-class _TrainingPage(Page):
+class _TrainingPage(CachedRestrictionsMixin, Page):
     """Fields shared by programmes and courses."""
 
     institution = models.ForeignKey(
@@ -227,14 +238,19 @@ class CoursePage(_TrainingPage):
         verbose_name = _("course")
 
     def get_context(self, request, *args, **kwargs):
+        from ..pagecache import ENTRY_SECONDS, content_version
         from ..selectors import course_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_detail(self, request.user))
+        preview = getattr(request, "is_preview", False)
+        context.update(course_detail(self, request.user, cached=not preview))
+        # Fragments of the page that are the same for everyone; never cached in previews.
+        context["content_version"] = content_version()
+        context["fragment_seconds"] = 0 if preview else ENTRY_SECONDS
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedRestrictionsMixin, Page):
     """A module: a group of lessons within a course."""
 
     summary = models.TextField(_("summary"), blank=True)
@@ -251,7 +267,7 @@ class ModulePage(Page):
         return HttpResponseRedirect(self.get_parent().url)
 
 
-class LessonPage(Page):
+class LessonPage(CachedRestrictionsMixin, Page):
     """A lesson: a StreamField body; quizzes and labs in it become completion requirements."""
 
     summary = models.TextField(_("summary"), blank=True)
@@ -288,23 +304,32 @@ class LessonPage(Page):
         return [b.value["quiz"].pk for b in self.body if b.block_type == "quiz" and b.value["quiz"]]
 
     def serve(self, request, *args, **kwargs):
-        from ..selectors import lesson_access
-
-        refusal = lesson_access(self, request.user)
-        if refusal is not None:
-            from django.contrib import messages
-
-            messages.info(request, refusal)
-            course = self.get_parent().get_parent()
-            return HttpResponseRedirect(course.url)
         from ..services import lesson_viewed
 
-        lesson_viewed(request.user.pk, self.pk)
+        detail = self._lesson_detail(request)
+        if detail["refusal"] is not None:
+            from django.contrib import messages
+
+            messages.info(request, detail["refusal"])
+            return HttpResponseRedirect(detail["course"].url)
+        if not detail["view_recorded"]:
+            lesson_viewed(request.user.pk, self.pk)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self._lesson_detail(request))
+        return context
+
+    def _lesson_detail(self, request) -> dict:
+        """The lesson player's context, computed once per request (serve and get_context)."""
+        from ..pagecache import lesson_body, lesson_body_quizzes
         from ..selectors import lesson_detail
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_detail(self, request.user))
-        return context
+        if getattr(request, "_courses_lesson", (None,))[0] is not self:
+            cached = not getattr(request, "is_preview", False)
+            body = lesson_body(self, request, cached)
+            detail = lesson_detail(self, request.user, cached, quizzes=lesson_body_quizzes(body))
+            detail["body_parts"] = body
+            request._courses_lesson = (self, detail)
+        return request._courses_lesson[1]

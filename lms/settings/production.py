@@ -24,6 +24,9 @@ if REDIS_URL := env("REDIS_URL", default=""):
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
         }
     }
+    # Sessions read from the shared cache, written through to the database (ADR 0036). Only
+    # with a shared cache: a per-process cache would keep a logged-out session alive elsewhere.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
     CELERY_TASK_ALWAYS_EAGER = False

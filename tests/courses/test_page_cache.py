@@ -1,0 +1,164 @@
+"""Cached routing, course structure and lesson bodies (ADR 0036): editors' changes show after
+publishing, learners never see each other's data, previews are never cached, and re-opening
+a lesson writes nothing."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from courses import services
+from courses.grading import option_token
+from courses.models import LessonPage, ModulePage
+
+from .factories import UserFactory, lessons_of, make_course, make_institution, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course():
+    return make_course(make_institution(), "PLC basics", modules=1, lessons=2)
+
+
+def _publish(page, **fields):
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+
+
+def test_published_course_edits_show_on_the_next_request(client, learner, course):
+    """A new title, a new lesson and a removed lesson show right after publishing."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    assert "PLC basics" in client.get(course.url).text  # now cached
+    _publish(course, title="PLC fundamentals")
+    module = ModulePage.objects.child_of(course).get()
+    new = module.add_child(instance=LessonPage(title="Timers", locale=course.locale, body=[]))
+    new.save_revision().publish()
+    html = client.get(course.url).text
+    assert "PLC fundamentals" in html
+    assert "Timers" in html
+    lessons_of(course)[0].unpublish()
+    html = client.get(course.url).text
+    assert "PLC basics lesson 1.1" not in html
+    assert "PLC basics lesson 1.2" in html
+
+
+def test_published_lesson_body_shows_on_the_next_request(client, learner, course):
+    """The cached lesson body is replaced when the lesson is published again."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    assert "Lesson 1 text." in client.get(lesson.url).text
+    _publish(lesson, body=[("text", "<p>Ladder logic, revised.</p>")])
+    html = client.get(lesson.url).text
+    assert "Ladder logic, revised." in html
+    assert "Lesson 1 text." not in html
+
+
+def test_unpublished_page_is_gone_although_its_route_was_cached(client, learner, course):
+    """A cached route never serves a page that is no longer live."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[1]
+    url = lesson.url
+    assert client.get(url).status_code == 200
+    lesson.unpublish()
+    assert client.get(url).status_code == 404
+
+
+def test_view_restriction_added_after_caching_is_enforced(client, learner, course):
+    """A restriction to a group, added after the route was cached, keeps the learner out."""
+    client.force_login(learner)
+    assert client.get(course.url).status_code == 200
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Staff only"))
+    response = client.get(course.url)
+    assert response.status_code == 302
+    assert "/_util/login/" in response["Location"]
+    assert client.get(response["Location"]).status_code == 200  # Wagtail's own login view
+
+
+def test_learners_never_see_each_others_progress(client, learner, course):
+    """The course page is cached for everyone, but done marks and progress are per learner."""
+    other = UserFactory()
+    for user in (learner, other):
+        services.enrolment_create(user.pk, course.pk, None)
+    for lesson in lessons_of(course):
+        services.lesson_mark_read(learner.pk, lesson.pk)
+    client.force_login(learner)
+    mine = client.get(course.url).text
+    assert "100%" in mine
+    assert "Course completed" in mine or "课程已完成" in mine
+    client.force_login(other)
+    theirs = client.get(course.url).text
+    assert "100%" not in theirs
+    assert "0%" in theirs
+    assert 'class="done-mark"' not in theirs
+
+
+def test_learners_never_see_each_others_quiz_attempts(client, learner):
+    """The lesson body is cached, its quiz panel (attempts left) is not."""
+    quiz = make_quiz(max_attempts=3)
+    course = make_course(
+        make_institution(),
+        "Quiz course",
+        lessons=1,
+        lesson_bodies=[[("text", "<p>Read this.</p>"), ("quiz", {"quiz": quiz})]],
+    )
+    lesson = lessons_of(course)[0]
+    other = UserFactory()
+    for user in (learner, other):
+        services.enrolment_create(user.pk, course.pk, None)
+    client.force_login(other)
+    assert "还剩 3 次机会" in client.get(lesson.url).text  # the body is cached now
+    question = next(iter(quiz.questions)).id
+    answer = {f"q_{question}": [option_token(quiz.pk, question, 1)]}
+    services.quiz_submit(learner.pk, lesson.pk, quiz.pk, answer)
+    client.force_login(learner)
+    html = client.get(lesson.url).text
+    assert "Read this." in html
+    assert "还剩 2 次机会" in html
+    client.force_login(other)
+    assert "还剩 3 次机会" in client.get(lesson.url).text
+
+
+def test_previews_show_the_draft_and_are_never_cached(client, learner, course):
+    """Two drafts previewed one after the other each show; the live pages stay as published."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    client.get(course.url), client.get(lesson.url)  # cache the live pages
+    for n in (1, 2):
+        course.title = f"Draft title {n}"
+        course.save_revision()
+        draft = course.get_latest_revision_as_object()
+        assert f"Draft title {n}" in draft.make_preview_request().render().text
+        lesson.body = [("text", f"<p>Draft body {n}.</p>")]
+        lesson.save_revision()
+        draft = lesson.get_latest_revision_as_object()
+        response = draft.make_preview_request()
+        assert response.status_code == 200
+        assert f"Draft body {n}." in response.render().text
+    assert "Draft title" not in client.get(course.url).text
+    assert "Draft body" not in client.get(lesson.url).text
+
+
+def test_reopening_a_lesson_writes_nothing(client, learner, course):
+    """The first visit records where the learner is; opening it again is read-only."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    client.get(lesson.url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(lesson.url).status_code == 200
+    writes = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
