@@ -239,6 +239,10 @@ def main() -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.production",
         "SECRET_KEY": "bench-only-secret-key-not-for-production",
+        # The demo content issues credentials, which needs a key secret.
+        "CREDENTIALS_KEY_SECRET": os.environ.get(
+            "CREDENTIALS_KEY_SECRET", "bench-only-credentials-key-secret-not-for-production"
+        ),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "SECURE_SSL_REDIRECT": "False",

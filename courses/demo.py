@@ -225,12 +225,13 @@ def _question_blocks(questions, lang: str):
     return blocks
 
 
-def _quiz(spec, zh: Locale, en: Locale) -> tuple[Quiz, Quiz]:
+def _quiz(spec, zh: Locale, en: Locale, institution: Institution) -> tuple[Quiz, Quiz]:
     quiz_zh = Quiz.objects.filter(title=spec["zh_title"], locale=zh).first()
     if quiz_zh is None:
         quiz_zh = Quiz.objects.create(
             title=spec["zh_title"],
             locale=zh,
+            institution=institution,
             intro="答对 70% 即可通过，可以尝试 3 次。",
             questions=_question_blocks(spec["questions"], "zh"),
             pass_mark=spec["pass_mark"],
@@ -243,6 +244,9 @@ def _quiz(spec, zh: Locale, en: Locale) -> tuple[Quiz, Quiz]:
         quiz_en.intro = "Score 70% to pass; you have 3 attempts."
         quiz_en.questions = _question_blocks(spec["questions"], "en")
         quiz_en.save()
+    Quiz.objects.filter(translation_key=quiz_zh.translation_key, institution=None).update(
+        institution=institution
+    )
     return quiz_zh, quiz_en
 
 
@@ -409,7 +413,7 @@ def load(stdout) -> dict:
 
     courses = {}
     for course_spec in data.COURSES:
-        quizzes = _quiz(course_spec["quiz"], zh, en)
+        quizzes = _quiz(course_spec["quiz"], zh, en, institution)
         courses[course_spec["slug"]] = _course(catalogue_zh, course_spec, en, collection, quizzes)
     for course_spec in data.COURSES:
         course_zh, _course_en = courses[course_spec["slug"]]

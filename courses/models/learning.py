@@ -13,6 +13,7 @@ from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 from ..quiz_blocks import QuestionStreamBlock
+from .forms import QuizForm
 
 
 class Quiz(TranslatableMixin, index.Indexed, models.Model):
@@ -29,8 +30,19 @@ class Quiz(TranslatableMixin, index.Indexed, models.Model):
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
     shuffle_options = models.BooleanField(_("shuffle options"), default=True)
+    institution = models.ForeignKey(
+        "courses.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quizzes",
+        help_text=_("Only this institution's staff see, edit and choose the quiz."),
+    )
 
+    base_form_class = QuizForm
     panels = [
+        FieldPanel("institution"),
         FieldPanel("title"),
         FieldPanel("intro"),
         FieldPanel("questions"),
@@ -39,7 +51,11 @@ class Quiz(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("shuffle_questions"),
         FieldPanel("shuffle_options"),
     ]
-    search_fields = [index.SearchField("title"), index.FilterField("locale")]
+    search_fields = [
+        index.SearchField("title"),
+        index.FilterField("locale"),
+        index.FilterField("institution"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("quiz")
