@@ -1,6 +1,6 @@
 """Caches of the public pages, all keyed by the content version (ADR 0036).
 
-- `content_version()`: a counter in the database (`ContentVersion`), read from the cache; any
+- `content_version()`: a token in the database (`ContentVersion`), read from the cache; any
   save or deletion of a page, a move, a view restriction, a site, a locale or a snippet that
   pages show bumps it (`bump_content_version`, connected in `CoursesConfig.ready`).
 - `serve`: Wagtail's page view, with the routing result (site, specific page and its view
@@ -16,10 +16,10 @@ Pages with sub-routes (RoutablePageMixin: a route result with arguments) are nev
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import get_language
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
@@ -36,20 +36,21 @@ VERSION_SECONDS = 5
 ENTRY_SECONDS = 3600
 
 
-def content_version() -> int:
+def content_version() -> str:
     """The current content version (one cache read; a database read every few seconds)."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        row = ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
-        version = row or 0
+        token = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+        version = str(token or "initial")
         cache.set(VERSION_KEY, version, VERSION_SECONDS)
     return version
 
 
 def bump_content_version() -> None:
     """Make every cached page structure, route and fragment stale (after the commit)."""
-    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        ContentVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+    token = uuid.uuid4()
+    if not ContentVersion.objects.filter(pk=1).update(token=token):
+        ContentVersion.objects.update_or_create(pk=1, defaults={"token": token})
     transaction.on_commit(lambda: cache.delete(VERSION_KEY))
     cache.delete(VERSION_KEY)
 
