@@ -28,7 +28,7 @@ from wagtail.url_routing import RouteResult
 from .models import ContentVersion
 
 VERSION_KEY = "courses:content-version"
-# Each process re-reads the counter from the database at most this often, so a bump shows
+# Each process re-reads the token from the database at most this often, so a bump shows
 # within this delay even with a per-process cache (local memory); a shared cache (Redis)
 # sees the bump at once because the bump deletes the cached value.
 VERSION_SECONDS = 5

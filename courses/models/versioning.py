@@ -1,4 +1,4 @@
-"""The content version: one counter that every published change of the site's content bumps.
+"""The content version: one token that every change of the content learners see replaces.
 
 Cached page structure, routes and fragments are keyed by it (ADR 0036), so a publication,
 an unpublication, a move, a deletion or a snippet edit shows on the next request.
