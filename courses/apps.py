@@ -9,9 +9,10 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_migrate, post_save
 
         from .models import CataloguePage
-        from .receivers import catalogue_page_saved
+        from .receivers import catalogue_page_saved, institutions_set_up
 
         post_save.connect(catalogue_page_saved, sender=CataloguePage, dispatch_uid="courses-cat")
+        post_migrate.connect(institutions_set_up, sender=self, dispatch_uid="courses-setup")
