@@ -15,7 +15,14 @@ from lms.organizations import services as org_services
 from lms.organizations.models import Organization
 from tests.lms.factories import PASSWORD, UserFactory
 
-__all__ = ["PASSWORD", "OrganizationFactory", "UserFactory", "current_code", "totp_for"]
+__all__ = [
+    "PASSWORD",
+    "OrganizationFactory",
+    "UserFactory",
+    "current_code",
+    "talent_profile",
+    "totp_for",
+]
 
 
 def totp_for(user) -> str:
@@ -47,6 +54,15 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
             size=kwargs.get("size", "10-49"),
             city=kwargs.get("city", "东莞"),
         )
+
+
+def talent_profile(user, credential_ids=(), *, is_public=True, city="东莞", headline=""):
+    """The worker's talent profile saved through the service (held credentials only)."""
+    from lms.accounts.services import talent_profile_update
+
+    return talent_profile_update(
+        user, is_public=is_public, headline=headline, city=city, credential_ids=credential_ids
+    )
 
 
 def has_authenticator(user) -> bool:
