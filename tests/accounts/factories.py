@@ -1,19 +1,11 @@
 """Factories and helpers for accounts, MFA and organisations."""
 
-import time
-
 import factory
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
 
 from lms.organizations import services as org_services
 from lms.organizations.models import Organization
-from tests.lms.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, current_code, totp_for
 
 __all__ = [
     "PASSWORD",
@@ -23,19 +15,6 @@ __all__ = [
     "talent_profile",
     "totp_for",
 ]
-
-
-def totp_for(user) -> str:
-    """Give `user` an activated TOTP authenticator; returns its secret."""
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
-
-
-def current_code(secret: str) -> str:
-    """The TOTP code valid right now for `secret`."""
-    counter = int(time.time()) // 30
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
