@@ -12,6 +12,7 @@ import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -26,7 +27,9 @@ __all__ = ["PASSWORD", "UserFactory", "current_code", "totp_for"]
 
 
 def totp_for(user) -> str:
-    """Give `user` an activated TOTP authenticator; returns its secret."""
+    """Give `user` an activated TOTP authenticator (replacing one they had); returns its
+    secret."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
