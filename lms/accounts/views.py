@@ -123,7 +123,9 @@ def talent_search(request):
         results = selectors.talent_search(
             language=translation.get_language(), page=request.GET.get("page"), **form.cleaned_data
         )
-    query = urlencode({k: v for k, v in (form.cleaned_data if results else {}).items() if v})
+    query = ""
+    if results is not None:
+        query = urlencode({k: v for k, v in form.cleaned_data.items() if v})
     return render(
         request, "profiles/search.html", {"form": form, "results": results, "query": query}
     )
