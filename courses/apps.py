@@ -23,15 +23,16 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from django.apps import apps
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.models import Page
         from wagtail.signals import post_page_move
 
         from .models import CataloguePage
         from .pagecache import content_changed
-        from .receivers import catalogue_page_saved
+        from .receivers import catalogue_page_saved, institutions_set_up
 
         post_save.connect(catalogue_page_saved, sender=CataloguePage, dispatch_uid="courses-cat")
+        post_migrate.connect(institutions_set_up, sender=self, dispatch_uid="courses-setup")
         page_models = [m for m in apps.get_models() if issubclass(m, Page)]
         content_models = [apps.get_model(label) for label in CONTENT_MODELS]
         for model in page_models + content_models:

@@ -1018,10 +1018,12 @@ def learner_export(user_id: int) -> dict:
 
 
 def staff_institution_ids(user_id: int) -> list[int]:
-    """Institutions whose editor or reviewer group `user_id` belongs to."""
+    """Institutions whose editor, reviewer or credential officer group `user_id` belongs to."""
     return list(
         Institution.objects.filter(
-            Q(editors_group__user__pk=user_id) | Q(reviewers_group__user__pk=user_id)
+            Q(editors_group__user__pk=user_id)
+            | Q(reviewers_group__user__pk=user_id)
+            | Q(credential_officers_group__user__pk=user_id)
         )
         .distinct()
         .values_list("pk", flat=True)

@@ -49,6 +49,7 @@ from .signals import course_completed, program_completed
 
 EDITOR_PAGE_PERMISSIONS = ("add", "change", "lock", "unlock")
 REVIEWER_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
+CREDENTIAL_STATUS_PERMISSION = "change_credential_status"  # credentials.IssuedCredential
 EDITOR_MODEL_PERMISSIONS = ("add_quiz", "change_quiz", "view_quiz", "view_skill", "view_industry")
 COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
@@ -76,11 +77,23 @@ def institution_setup(institution: Institution) -> None:
 
     Editors may add and edit pages under the institution's catalogue page (in every locale) but
     not publish: they submit for moderation, and the reviewers' approval task publishes.
+    Credential officers may revoke, suspend and reinstate the institution's credentials.
     """
     editors, _created = Group.objects.get_or_create(name=f"{institution.slug}: editors")
     reviewers, _created = Group.objects.get_or_create(name=f"{institution.slug}: reviewers")
+    officers, _created = Group.objects.get_or_create(
+        name=f"{institution.slug}: credential officers"
+    )
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    # The credentials app limits the permission to the institutions whose groups the user is
+    # in (`selectors.staff_institution_ids`), so officers of A never reach B's credentials.
+    officers.permissions.add(
+        access_admin,
+        *Permission.objects.filter(
+            content_type__app_label="credentials", codename=CREDENTIAL_STATUS_PERMISSION
+        ),
     )
     model_permissions = list(
         Permission.objects.filter(
@@ -89,14 +102,15 @@ def institution_setup(institution: Institution) -> None:
     )
     for group in (editors, reviewers):
         group.permissions.add(access_admin, *model_permissions)
-    if (institution.editors_group_id, institution.reviewers_group_id) != (
-        editors.pk,
-        reviewers.pk,
-    ):
-        Institution.objects.filter(pk=institution.pk).update(
-            editors_group=editors, reviewers_group=reviewers
-        )
-        institution.editors_group, institution.reviewers_group = editors, reviewers
+    groups = {
+        "editors_group": editors,
+        "reviewers_group": reviewers,
+        "credential_officers_group": officers,
+    }
+    if any(getattr(institution, f"{name}_id") != group.pk for name, group in groups.items()):
+        Institution.objects.filter(pk=institution.pk).update(**groups)
+        for name, group in groups.items():
+            setattr(institution, name, group)
 
     collection = Collection.objects.filter(name=institution.slug).first()
     if collection is None:

@@ -31,10 +31,13 @@ def institution_summary(institution_id: int) -> dict[str, Any]:
 def staff_institution_ids(user) -> set[int] | None:
     """The institutions whose credentials `user` may revoke or suspend; None means all.
 
-    Superusers manage every institution; other staff manage the institutions whose editor or
-    reviewer group they belong to (`courses.selectors.staff_institution_ids`).
+    Superusers and platform admins (`lms.selectors.is_platform_admin`) manage every
+    institution; other staff manage the institutions whose editor, reviewer or credential
+    officer group they belong to (`courses.selectors.staff_institution_ids`).
     """
-    if user.is_superuser:
+    from lms import selectors as lms_selectors
+
+    if user.is_superuser or lms_selectors.is_platform_admin(user):
         return None
     from courses import selectors
 

@@ -170,3 +170,37 @@ def learner_export(user_id: int) -> list[dict[str, Any]]:
         }
         for c in wallet_credentials(user_id).order_by("issued_at")
     ]
+
+
+def credential_ids_with_skill(skill: str = "", level: str = "") -> QuerySet:
+    """Public ids of the credentials in force (active, not past `valid_until`) whose
+    achievement lists a skill whose code or name (either language) contains `skill` and whose
+    level is `level` (either may be empty), as a lazy `values("public_id")` query that callers
+    use as a subquery (talent search). Templates are matched in Python: there is one per
+    course or programme, not per learner, and their skills are a JSON list."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import CredentialTemplate
+
+    skill = skill.strip().casefold()
+    level = level.strip().casefold()
+
+    def matches(item: dict) -> bool:
+        names = [str(item.get("code", ""))]
+        names += [str(name) for name in (item.get("name") or {}).values()]
+        skill_ok = not skill or any(skill in name.casefold() for name in names)
+        return skill_ok and (not level or str(item.get("level", "")).casefold() == level)
+
+    template_ids = [
+        template.pk
+        for template in CredentialTemplate.objects.only("pk", "skills")
+        if any(matches(item) for item in template.skills or [] if isinstance(item, dict))
+    ]
+    return (
+        IssuedCredential.objects.filter(
+            template_id__in=template_ids, status=IssuedCredential.Status.ACTIVE
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()))
+        .values("public_id")
+    )

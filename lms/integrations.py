@@ -73,6 +73,13 @@ def credentials_for_users(user_ids: list[int]) -> list[dict]:
     return _call("credentials.selectors.credentials_for_users", user_ids)
 
 
+def credential_ids_with_skill(skill: str, level: str):
+    """Public ids (UUID) of credentials in force whose achievement has a skill matching `skill`
+    (code or name) at `level` (`credentials.selectors.credential_ids_with_skill`): a lazy
+    query used as a subquery, so the talent search filters in the database."""
+    return _call("credentials.selectors.credential_ids_with_skill", skill, level)
+
+
 def learner_export(user_id: int) -> dict[str, Any]:
     """What the other apps hold about a learner, for the JSON data export (`courses.selectors.learner_export(user_id)` and `credentials.selectors.learner_export`)."""
     return {

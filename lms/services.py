@@ -21,13 +21,11 @@ def worker_heartbeat_record(hostname: str) -> WorkerHeartbeat:
 
 
 # Accounts and organisations: the entry points other apps may call (contracts.md).
-from lms.accounts.roles import institution_roles_create  # noqa: E402
 from lms.accounts.services import audit_record_for_app as audit_record  # noqa: E402
 from lms.organizations.services import sponsorship_code_redeem  # noqa: E402
 
 __all__ = [
     "audit_record",
-    "institution_roles_create",
     "sponsorship_code_redeem",
     "worker_heartbeat_record",
 ]

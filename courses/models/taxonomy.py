@@ -31,8 +31,9 @@ class BilingualNameMixin:
 class Institution(BilingualNameMixin, index.Indexed, models.Model):
     """A university, training college or enterprise academy that owns a page subtree.
 
-    Saving an institution with a root page runs `institution_setup`, which creates its editor
-    and reviewer groups, their page permissions on the subtree and its moderation workflow.
+    Saving an institution with a root page runs `institution_setup`, which creates its editor,
+    reviewer and credential officer groups, their page permissions on the subtree and its
+    moderation workflow.
     """
 
     class Kind(models.TextChoices):
@@ -66,6 +67,10 @@ class Institution(BilingualNameMixin, index.Indexed, models.Model):
         "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewers_group = models.OneToOneField(
+        "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # May revoke, suspend and reinstate the credentials this institution issued.
+    credential_officers_group = models.OneToOneField(
         "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 

@@ -77,12 +77,41 @@ class TalentProfile(models.Model):
     is_public = models.BooleanField(_("public"), default=False)
     headline = models.CharField(_("headline"), max_length=160, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True, db_index=True)
-    credential_ids = models.JSONField(_("credentials shown"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("talent profile")
         verbose_name_plural = _("talent profiles")
+        indexes = [models.Index(fields=["is_public", "-updated_at"])]
 
     def __str__(self):
         return f"{self.user} ({'public' if self.is_public else 'private'})"
+
+    @property
+    def credential_ids(self) -> list[str]:
+        """The public ids of the credentials shown, in the order chosen (prefetch `shown`)."""
+        return [str(shown.credential_id) for shown in self.shown.all()]
+
+
+class TalentCredential(models.Model):
+    """One credential a worker chose to show on their profile, by the credential's public id.
+
+    A row per credential (not a JSON list) so the talent search joins it with the credentials
+    app's query of credentials holding a skill, in the database (ADR 0052).
+    """
+
+    profile = models.ForeignKey(TalentProfile, on_delete=models.CASCADE, related_name="shown")
+    credential_id = models.UUIDField(_("credential"), db_index=True)
+
+    class Meta:
+        verbose_name = _("credential shown")
+        verbose_name_plural = _("credentials shown")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "credential_id"], name="talent_credential_once"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.credential_id)

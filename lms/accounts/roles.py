@@ -2,9 +2,12 @@
 
 Groups are created by the data migration `accounts.0002_roles`; their model permissions are
 (re)assigned after every `migrate` by `roles_sync`, because permissions of apps migrated later
-do not exist yet when a data migration runs. Per-institution groups with Wagtail page
-permissions come from `institution_roles_create` (called by the courses app when an
-institution is created).
+do not exist yet when a data migration runs. The institution roles that count are the
+per-institution groups "<slug>: editors", "<slug>: reviewers" and "<slug>: credential
+officers", created with their page permissions and workflow by `courses.services.
+institution_setup` (ADR 0035): what an institution role may touch is its own institution.
+The platform-wide institution groups here grant nothing in any institution's pages or
+credentials.
 """
 
 from django.apps import apps as global_apps
@@ -30,7 +33,7 @@ class Role(TextChoices):
 MFA_PERMISSION = "accounts.requires_mfa"
 
 # Model permissions per role ("app_label.codename"); permissions of apps that are not
-# installed (yet) are skipped, so the credentials app's own permission can be listed now.
+# installed (yet) are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.LEARNER: [],
     Role.EMPLOYER_MEMBER: [],
@@ -44,27 +47,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.choose_document",
     ],
     Role.INSTITUTION_REVIEWER: [MFA_PERMISSION, "wagtailadmin.access_admin"],
-    Role.CREDENTIAL_OFFICER: [
-        MFA_PERMISSION,
-        "wagtailadmin.access_admin",
-        "credentials.revoke_credential",
-    ],
+    Role.CREDENTIAL_OFFICER: [MFA_PERMISSION, "wagtailadmin.access_admin"],
     Role.PLATFORM_ADMIN: [
         MFA_PERMISSION,
         "wagtailadmin.access_admin",
         "accounts.view_auditevent",
+        # Revoke, suspend, reinstate any institution's credentials (lms.selectors.
+        # is_platform_admin widens the credentials app's institution scope to all).
+        "credentials.change_credential_status",
         "organizations.view_organization",
         "auth.view_group",
         "auth.change_group",
         "lms.view_user",
         "lms.change_user",
     ],
-}
-
-# Wagtail page permission types per institution role.
-INSTITUTION_PAGE_PERMISSIONS = {
-    Role.INSTITUTION_EDITOR: ["add_page", "change_page"],
-    Role.INSTITUTION_REVIEWER: ["add_page", "change_page", "publish_page"],
 }
 
 
@@ -102,30 +98,3 @@ def role_group(role: Role) -> Group:
     """The Django group of a platform role (created if the migration has not run)."""
     group, _created = Group.objects.get_or_create(name=role.value)
     return group
-
-
-@transaction.atomic
-def institution_roles_create(institution_slug: str, root_page_id: int) -> dict[str, Group]:
-    """Groups for one institution's editors and reviewers, limited to its page subtree.
-
-    Editors may add and change pages under `root_page_id` but not publish (their changes go
-    through moderation); reviewers may also publish. Each group also holds the platform-wide
-    role's permissions (admin access, MFA). Idempotent.
-    """
-    from wagtail.models import GroupPagePermission, Page
-
-    root = Page.objects.get(pk=root_page_id)
-    groups = {}
-    for role, page_permissions in INSTITUTION_PAGE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=f"{institution_slug}: {role.value}")
-        group.permissions.set(_permissions(ROLE_PERMISSIONS[role]))
-        for codename in page_permissions:
-            GroupPagePermission.objects.get_or_create(
-                group=group,
-                page=root,
-                permission=Permission.objects.get(
-                    content_type__app_label="wagtailcore", codename=codename
-                ),
-            )
-        groups[role.value] = group
-    return groups

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef
+
 from lms import integrations
 
-from .models import TalentProfile
+from .models import TalentCredential, TalentProfile
 
-SEARCH_LIMIT = 50
+PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class PublicProfile:
 
 
 def _shown(profiles: list[TalentProfile], language: str) -> list[PublicProfile]:
+    if not profiles:
+        return []
     credentials = integrations.credentials_for_users([p.user_id for p in profiles])
     by_user: dict[int, list[dict]] = {}
     for credential in credentials:
@@ -70,6 +75,7 @@ def public_profile(slug: str, language: str) -> PublicProfile | None:
     """The public profile at `slug`, or None when it does not exist or is not public."""
     profile = (
         TalentProfile.objects.select_related("user")
+        .prefetch_related("shown")
         .filter(slug=slug, is_public=True, user__is_active=True)
         .first()
     )
@@ -77,34 +83,33 @@ def public_profile(slug: str, language: str) -> PublicProfile | None:
 
 
 def talent_search(
-    *, skill: str = "", level: str = "", city: str = "", language: str = "zh-hans"
-) -> list[PublicProfile]:
-    """Public profiles holding a verified, valid credential with the skill (code or name) at
-    the level, in the city; only public profiles are ever searched.
+    *,
+    skill: str = "",
+    level: str = "",
+    city: str = "",
+    language: str = "zh-hans",
+    page: int | str | None = 1,
+) -> Page:
+    """One page of the public profiles that show a credential in force with the skill (code
+    or name) at the level, in the city; only public profiles are ever searched.
+
+    The filtering is one database query (the credentials app's query of credentials holding
+    the skill is a subquery), so it scales with the number of profiles; only the profiles of
+    the page asked for are loaded, and their credentials are then verified live for display.
     """
-    profiles = TalentProfile.objects.select_related("user").filter(
-        is_public=True, user__is_active=True
-    )
-    if city:
+    profiles = TalentProfile.objects.filter(is_public=True, user__is_active=True)
+    if city.strip():
         profiles = profiles.filter(city__icontains=city.strip())
-    found = _shown(list(profiles.order_by("-updated_at")[:500]), language)
-    skill = skill.strip().casefold()
-    level = level.strip().casefold()
-
-    def matches(credential: ShownCredential) -> bool:
-        if not (credential.verified and credential.status == "valid"):
-            return False
-        if not skill and not level:
-            return True
-        for item in credential.skills:
-            names = [str(item.get("code", ""))]
-            names += [str(v) for v in (item.get("name") or {}).values()]
-            skill_ok = not skill or any(skill in n.casefold() for n in names)
-            level_ok = not level or str(item.get("level", "")).casefold() == level
-            if skill_ok and level_ok:
-                return True
-        return False
-
-    if skill or level:
-        found = [p for p in found if any(matches(c) for c in p.credentials)]
-    return found[:SEARCH_LIMIT]
+    if skill.strip() or level.strip():
+        holding = integrations.credential_ids_with_skill(skill, level)
+        profiles = profiles.filter(
+            Exists(
+                TalentCredential.objects.filter(profile=OuterRef("pk"), credential_id__in=holding)
+            )
+        )
+    profiles = (
+        profiles.select_related("user").prefetch_related("shown").order_by("-updated_at", "-pk")
+    )
+    found = Paginator(profiles, PAGE_SIZE).get_page(page)
+    found.object_list = _shown(list(found.object_list), language)
+    return found

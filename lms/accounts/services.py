@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lms import integrations
 
-from .models import AuditEvent, TalentProfile
+from .models import AuditEvent, TalentCredential, TalentProfile
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -163,8 +163,13 @@ def talent_profile_update(
     profile.is_public = is_public
     profile.headline = headline.strip()
     profile.city = city.strip()
-    profile.credential_ids = [c for c in credential_ids if c in held]
     profile.save()
+    chosen = list(dict.fromkeys(str(c) for c in credential_ids if str(c) in held))
+    profile.shown.exclude(credential_id__in=chosen).delete()
+    kept = {str(c) for c in profile.shown.values_list("credential_id", flat=True)}
+    TalentCredential.objects.bulk_create(
+        TalentCredential(profile=profile, credential_id=c) for c in chosen if c not in kept
+    )
     if was_public != is_public:
         audit_record(
             AuditEvent.Kind.PROFILE_VISIBILITY,

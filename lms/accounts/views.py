@@ -1,6 +1,7 @@
 """The learner's own account pages (around allauth's) and public talent profiles."""
 
 import json
+from urllib.parse import urlencode
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -81,7 +82,7 @@ def _held_choices(user) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def talent_edit(request):
     """The worker chooses whether to have a public profile and what it shows."""
-    profile = TalentProfile.objects.filter(user=request.user).first()
+    profile = TalentProfile.objects.filter(user=request.user).prefetch_related("shown").first()
     initial = {}
     if profile:
         initial = {
@@ -119,5 +120,12 @@ def talent_search(request):
     if form.is_bound and form.is_valid():
         if not ratelimits.allowed(request, "talent_search"):
             return ratelimits.too_many(request)
-        results = selectors.talent_search(language=translation.get_language(), **form.cleaned_data)
-    return render(request, "profiles/search.html", {"form": form, "results": results})
+        results = selectors.talent_search(
+            language=translation.get_language(), page=request.GET.get("page"), **form.cleaned_data
+        )
+    query = ""
+    if results is not None:
+        query = urlencode({k: v for k, v in form.cleaned_data.items() if v})
+    return render(
+        request, "profiles/search.html", {"form": form, "results": results, "query": query}
+    )

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     # Installed always, inert until an app is configured from the environment (see below).
     "allauth.socialaccount.providers.github",
-    "allauth.socialaccount.providers.weixin",
+    "lms.accounts.weixin",  # allauth's weixin provider with WeChat's error codes handled
     "allauth.socialaccount.providers.openid_connect",
     "csp",
     "django.contrib.admin",

@@ -1,34 +1,20 @@
 """Factories and helpers for accounts, MFA and organisations."""
 
-import time
-
 import factory
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
 
 from lms.organizations import services as org_services
 from lms.organizations.models import Organization
-from tests.lms.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, current_code, totp_for
 
-__all__ = ["PASSWORD", "OrganizationFactory", "UserFactory", "current_code", "totp_for"]
-
-
-def totp_for(user) -> str:
-    """Give `user` an activated TOTP authenticator; returns its secret."""
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
-
-
-def current_code(secret: str) -> str:
-    """The TOTP code valid right now for `secret`."""
-    counter = int(time.time()) // 30
-    return format_hotp_value(hotp_value(secret, counter))
+__all__ = [
+    "PASSWORD",
+    "OrganizationFactory",
+    "UserFactory",
+    "current_code",
+    "talent_profile",
+    "totp_for",
+]
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -47,6 +33,15 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
             size=kwargs.get("size", "10-49"),
             city=kwargs.get("city", "东莞"),
         )
+
+
+def talent_profile(user, credential_ids=(), *, is_public=True, city="东莞", headline=""):
+    """The worker's talent profile saved through the service (held credentials only)."""
+    from lms.accounts.services import talent_profile_update
+
+    return talent_profile_update(
+        user, is_public=is_public, headline=headline, city=city, credential_ids=credential_ids
+    )
 
 
 def has_authenticator(user) -> bool:

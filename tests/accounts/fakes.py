@@ -4,6 +4,7 @@ The shapes follow the contract note in lms/integrations.py. The fake enrolment c
 real `lms.services.sponsorship_code_redeem`, as courses.services.enrolment_create will.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -84,7 +85,7 @@ class FakeApps:
         ]
 
     def add_credential(self, user_id, skill_codes=("OT-PLC-ST",), status="valid", verified=True):
-        credential_id = f"urn:uuid:00000000-0000-4000-8000-{len(self.credentials) + 1:012d}"
+        credential_id = f"00000000-0000-4000-8000-{len(self.credentials) + 1:012d}"
         self.credentials.append(
             {
                 "id": credential_id,
@@ -101,6 +102,22 @@ class FakeApps:
 
     def held(self, user_ids):
         return [c for c in self.credentials if c["user_id"] in user_ids]
+
+    def with_skill(self, skill, level):
+        """Ids of credentials in force holding the skill, as the credentials app's query."""
+        skill, level = skill.strip().casefold(), level.strip().casefold()
+
+        def matches(item):
+            names = [item["code"], *item["name"].values()]
+            return (not skill or any(skill in n.casefold() for n in names)) and (
+                not level or str(item["level"]).casefold() == level
+            )
+
+        return [
+            uuid.UUID(c["id"])
+            for c in self.credentials
+            if c["status"] == "valid" and any(matches(item) for item in c["skills"])
+        ]
 
     def install(self, monkeypatch):
         from lms import integrations
@@ -120,6 +137,7 @@ class FakeApps:
         monkeypatch.setattr(integrations, "skills_framework", lambda: SKILLS)
         monkeypatch.setattr(integrations, "enrolment_create", self.enrol)
         monkeypatch.setattr(integrations, "credentials_for_users", self.held)
+        monkeypatch.setattr(integrations, "credential_ids_with_skill", self.with_skill)
         monkeypatch.setattr(
             integrations,
             "learner_export",

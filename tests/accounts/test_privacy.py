@@ -10,7 +10,13 @@ from django.test import Client
 from lms.accounts.models import AuditEvent, TalentProfile
 from lms.organizations import services as org_services
 from lms.organizations.models import Membership
-from tests.accounts.factories import PASSWORD, OrganizationFactory, UserFactory, totp_for
+from tests.accounts.factories import (
+    PASSWORD,
+    OrganizationFactory,
+    UserFactory,
+    talent_profile,
+    totp_for,
+)
 from tests.accounts.fakes import PLC
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +32,7 @@ def learner(apps_fake):
     org_services.consent_update(membership, share_progress=True, share_credentials=False)
     apps_fake.enrolments[(user.pk, PLC)] = 40
     credential_id = apps_fake.add_credential(user.pk)
-    TalentProfile.objects.create(
-        user=user, is_public=True, city="东莞", credential_ids=[credential_id]
-    )
+    talent_profile(user, [credential_id])
     return user
 
 

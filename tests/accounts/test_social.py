@@ -43,7 +43,7 @@ def test_login_page_lists_configured_providers(client):
     assert "GitHub" not in client.get("/en/accounts/login/").content.decode()
     with override_settings(SOCIALACCOUNT_PROVIDERS=social_providers(ENV)):
         html = client.get("/en/accounts/login/").content.decode()
-    assert "GitHub" in html and "DGUT login" in html and "Weixin" in html
+    assert "GitHub" in html and "DGUT login" in html and "WeChat" in html
 
 
 def _start(client, path: str) -> str:

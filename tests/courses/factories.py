@@ -1,7 +1,6 @@
 """Factories for the courses tests: users, institutions with their subtree, courses, quizzes."""
 
 import factory
-from django.contrib.auth import get_user_model
 from wagtail.models import Locale, Page
 
 from courses.models import (
@@ -16,30 +15,9 @@ from courses.models import (
     Quiz,
     Skill,
 )
-from tests.accounts.factories import totp_for
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    """A user with a usable password ("pw-123456") and a TOTP second factor.
-
-    Institution staff must use a second factor (lms.accounts MFA policy) and these tests give
-    users staff roles after creation, so every user has one; tests sign in with force_login,
-    which skips the login stages, so learners are unaffected.
-    """
-
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    display_name = factory.Sequence(lambda n: f"Learner {n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-123456")
-
-    @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        if create:
-            instance.save()
-            totp_for(instance)
+# The suite's one user factory, re-exported; staff users (is_staff=True) get a TOTP factor.
+from tests.factories import UserFactory as UserFactory
 
 
 class SkillFactory(factory.django.DjangoModelFactory):

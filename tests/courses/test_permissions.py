@@ -27,11 +27,13 @@ def two_institutions():
 
 
 def test_creating_an_institution_creates_groups_permissions_and_workflow():
-    """Saving an institution makes its editor and reviewer groups, rights and review workflow."""
+    """Saving an institution makes its editor, reviewer and credential officer groups, rights
+    and review workflow."""
     alpha = make_institution("alpha", "Alpha College")
     alpha.refresh_from_db()
     assert alpha.editors_group.name == "alpha: editors"
     assert alpha.reviewers_group.name == "alpha: reviewers"
+    assert alpha.credential_officers_group.name == "alpha: credential officers"
     editor_rights = set(
         GroupPagePermission.objects.filter(
             group=alpha.editors_group, page=alpha.root_page
@@ -43,7 +45,7 @@ def test_creating_an_institution_creates_groups_permissions_and_workflow():
     task = workflow.tasks.get().specific
     assert list(task.groups.all()) == [alpha.reviewers_group]
     alpha.save()  # idempotent: nothing doubles
-    assert Group.objects.filter(name__startswith="alpha:").count() == 2
+    assert Group.objects.filter(name__startswith="alpha:").count() == 3
     assert Workflow.objects.filter(name="alpha: review").count() == 1
 
 

@@ -1,30 +1,11 @@
 """Factories for the project shell's models."""
 
-import factory
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from wagtail.models import Locale, Page, Site
 
 from lms.models import HomePage
+from tests.factories import PASSWORD, UserFactory
 
-PASSWORD = "correct-horse-battery-staple"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    display_name = factory.Sequence(lambda n: f"User {n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def verified(self, create, extracted, **kwargs):
-        if create and extracted is not False:
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
-        if create:
-            self.save()
+__all__ = ["PASSWORD", "UserFactory", "make_site_home"]
 
 
 def make_site_home() -> tuple[HomePage, HomePage]:
