@@ -79,7 +79,7 @@ def test_openplc_address_map(run_async):
         sandbox = Sandbox(compile_program(MAP_PROGRAM), scan_ms=10)
         async with served(sandbox) as (_port, client):
             await asyncio.sleep(0.05)
-            coils = await client.read_coils(0, count=16)
+            coils = await client.read_coils(0, count=11)  # %QX0.0 .. %QX1.2, the whole image
             assert coils.bits[:3] == [False, True, False]
             assert coils.bits[10] is True  # %QX1.2 = 1 * 8 + 2
             holding = await client.read_holding_registers(0, count=2)
@@ -106,6 +106,7 @@ def test_outside_the_image_is_exception_02(run_async):
         async with served(sandbox) as (_port, client):
             requests = [
                 client.read_coils(16, count=1),
+                client.read_coils(11, count=1),
                 client.read_discrete_inputs(100, count=1),
                 client.read_input_registers(3, count=1),
                 client.read_holding_registers(2, count=1),
@@ -117,6 +118,99 @@ def test_outside_the_image_is_exception_02(run_async):
             for request in requests:
                 response = await request
                 assert response.isError() and response.exception_code == 2
+
+    run_async(scenario())
+
+
+BITS_PROGRAM = """
+PROGRAM BitEdges
+VAR
+    q0 AT %QX0.0 : BOOL;
+    q1 AT %QX0.1 : BOOL;
+    q5 AT %QX0.5 : BOOL;
+    i0 AT %IX0.0 : BOOL;
+    i3 AT %IX0.3 : BOOL;
+    copy AT %QW0 : INT;
+END_VAR
+q1 := TRUE;
+q5 := i3;
+IF q0 THEN copy := 7; ELSE copy := 0; END_IF;
+END_PROGRAM
+"""
+
+HOLES_PROGRAM = """
+PROGRAM Holes
+VAR
+    a AT %QX0.0 : BOOL;
+    b AT %QX0.1 : BOOL;
+    c AT %QX1.0 : BOOL;
+END_VAR
+b := TRUE;
+c := TRUE;
+END_PROGRAM
+"""
+
+
+def _is_exception_02(response) -> bool:
+    return response.isError() and response.exception_code == 2
+
+
+def test_bit_areas_end_at_the_last_declared_bit(run_async):
+    """Coil %QX0.5 and input %IX0.3 end their images: the next bit, same 16-bit word, is 02."""
+
+    async def scenario():
+        sandbox = Sandbox(compile_program(BITS_PROGRAM), scan_ms=10)
+        async with served(sandbox) as (_port, client):
+            await asyncio.sleep(0.05)
+            last = await client.read_coils(5, count=1)
+            assert not last.isError() and last.bits[0] is False
+            assert _is_exception_02(await client.read_coils(6, count=1))
+            assert _is_exception_02(await client.read_coils(4, count=3))  # spans the end
+            whole = await client.read_coils(0, count=6)
+            assert whole.bits[:6] == [False, True, False, False, False, False]
+
+            assert not (await client.read_discrete_inputs(3, count=1)).isError()
+            assert _is_exception_02(await client.read_discrete_inputs(4, count=1))
+            assert _is_exception_02(await client.read_discrete_inputs(0, count=5))
+            assert (await client.read_discrete_inputs(0, count=4)).bits[:4] == [False] * 4
+
+            assert _is_exception_02(await client.write_coil(6, True))
+            assert _is_exception_02(await client.write_coils(4, [True, True, True]))
+            assert _is_exception_02(await client.write_coils(6, [True]))
+            await asyncio.sleep(0.05)
+            assert (await client.read_holding_registers(0, count=1)).registers == [0]
+
+            assert not (await client.write_coils(0, [True, True, False, False, False])).isError()
+            await asyncio.sleep(0.1)
+            assert sandbox.image["%QX0.0"] is True
+            assert (await client.read_holding_registers(0, count=1)).registers == [7]
+            assert not (await client.write_coil(0, False)).isError()
+            await asyncio.sleep(0.1)
+            assert (await client.read_holding_registers(0, count=1)).registers == [0]
+
+            sandbox.runtime.set_input("%IX0.3", True)
+            await asyncio.sleep(0.1)
+            assert (await client.read_discrete_inputs(3, count=1)).bits[0] is True
+            assert (await client.read_coils(5, count=1)).bits[0] is True
+
+    run_async(scenario())
+
+
+def test_holes_inside_a_bit_area_belong_to_the_image(run_async):
+    """With %QX0.0, %QX0.1 and %QX1.0 coils 0-8 are the image: holes read FALSE, 9 is 02."""
+
+    async def scenario():
+        sandbox = Sandbox(compile_program(HOLES_PROGRAM), scan_ms=10)
+        async with served(sandbox) as (_port, client):
+            await asyncio.sleep(0.05)
+            coils = await client.read_coils(0, count=9)
+            assert coils.bits[:9] == [False, True] + [False] * 6 + [True]
+            assert not (await client.write_coil(4, True)).isError()  # a hole: no effect
+            await asyncio.sleep(0.05)
+            assert (await client.read_coils(4, count=1)).bits[0] is False
+            assert _is_exception_02(await client.read_coils(9, count=1))
+            assert _is_exception_02(await client.read_coils(0, count=10))
+            assert _is_exception_02(await client.read_discrete_inputs(0, count=1))
 
     run_async(scenario())
 
