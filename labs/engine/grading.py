@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from typing import Any
 
@@ -267,14 +268,13 @@ def run_scenario(
         if name in getters:
             return getters[name]
         io = io_names.get(name.upper())
+        # partials of built-ins: a check reads its variables without a Python frame each
         if name.startswith("plant."):
-            attr = name[6:]
-            fn = lambda: getattr(plant, attr)
+            fn = partial(getattr, plant, name[6:])
         elif io is not None and io.direction == "input":
-            fn = lambda: sim.inputs.get(io.name)
+            fn = partial(sim.inputs.get, io.name)
         elif io is not None:
-            outputs = sim.outputs
-            fn = lambda: outputs[io.name]
+            fn = partial(sim.outputs.__getitem__, io.name)
         else:
             try:
                 runtime.read(name)
@@ -282,7 +282,7 @@ def run_scenario(
                 missing.append(name)
                 fn = lambda: None
             else:
-                fn = lambda: runtime.read(name)
+                fn = partial(runtime.read, name)
         getters[name] = fn
         return fn
 
@@ -293,7 +293,10 @@ def run_scenario(
     for check in scenario.checks:
         for var in condition_variables(check.expect) + message_variables(check):
             getter(var)
-        evals.append(_Eval(check, compile_condition(check.expect, getter)))
+        # an invariant needs only its violation: the condition for "never", its negation
+        # for "always"
+        negate = check.kind == "always"
+        evals.append(_Eval(check, compile_condition(check.expect, getter, negate=negate)))
     if missing:
         error = {
             "en": f"Variables not found in the program: {', '.join(missing)}.",
@@ -335,11 +338,17 @@ def run_scenario(
     traced = [(getter(name), trace[name]) for name in trace_names]
     trace_every = max(1, trace_ms // scan)
     fault: dict[str, Any] | None = None
-    # invariants run after every scan, so they get a lean path of their own
-    invariants = [ev for ev in evals if ev.check.kind in ("always", "never")]
-    for ev in invariants:
-        ev.extra["bad"] = ev.check.kind == "never"
-    active = [ev for ev in evals if ev.check.kind not in ("always", "never")]
+    # Invariants run after every scan in their window, so they get a lean path of their own:
+    # (first t, last t, violated(), state), dropped once failed or past their window.
+    invariants = [
+        (ev.start, ev.end, ev.cond, ev) for ev in evals if ev.check.kind in ("always", "never")
+    ]
+    # The other checks are observed from their start on, in order of start time.
+    pending = sorted(
+        (ev for ev in evals if ev.check.kind not in ("always", "never")), key=lambda ev: ev.start
+    )
+    next_pending = 0
+    watching: list[_Eval] = []
     step = sim.step
 
     for k in range(duration // scan):
@@ -354,7 +363,7 @@ def run_scenario(
                 except AccessError as exc:
                     error = error or {lang: exc.message(lang) for lang in LANGS}
         step()
-        if fault is None and runtime.status == "FAULT" and runtime.fault is not None:
+        if fault is None and runtime.fault is not None and runtime.status == "FAULT":
             fault = {lang: runtime.fault.to_dict(lang) for lang in LANGS}
             fault["t_ms"] = t
         if k % trace_every == 0:
@@ -363,18 +372,22 @@ def run_scenario(
                 if not points or points[-1][1] != value:
                     points.append([t, value])
         if invariants:
-            failed = False
-            for ev in invariants:
-                if ev.start <= t <= ev.end and bool(ev.cond()) is ev.extra["bad"]:
+            changed = False
+            for first, last, violated, ev in invariants:
+                if t > last:
+                    changed = True
+                elif first <= t and violated():
                     _fail(ev, t, read)
-                    failed = True
-            if failed:
-                invariants = [ev for ev in invariants if not ev.done]
-        if active:
-            for ev in active:
-                if t >= ev.start:
-                    _observe(ev, t, read)
-            active = [ev for ev in active if not ev.done]
+                    changed = True
+            if changed:
+                invariants = [inv for inv in invariants if not inv[3].done and t <= inv[1]]
+        while next_pending < len(pending) and pending[next_pending].start <= t:
+            watching.append(pending[next_pending])
+            next_pending += 1
+        if watching:
+            for ev in watching:
+                _observe(ev, t, read)
+            watching = [ev for ev in watching if not ev.done]
     for ev in evals:
         if not ev.done:
             _finish(ev, duration, read)

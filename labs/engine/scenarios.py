@@ -352,18 +352,100 @@ def condition_variables(cond: Any, where: str = "condition") -> list[str]:
     return [str(k) for k in cond]
 
 
-def compile_condition(cond: Any, resolve: Callable[[str], Callable[[], Any]]) -> Callable[[], bool]:
-    """Turn a condition into a closure; ``resolve(variable)`` gives a getter for a variable.
+_INLINE_DEPTH = 32
 
-    Getters are bound once here, and exact comparisons (BOOL, integers) use ``==`` directly,
-    because invariants run after every scan. REAL values compare with relative tolerance 1e-4.
+
+def compile_condition(
+    cond: Any, resolve: Callable[[str], Callable[[], Any]], *, negate: bool = False
+) -> Callable[[], bool]:
+    """Turn a condition into one function; ``resolve(variable)`` gives a getter for a variable.
+
+    Invariants run after every scan, so the condition becomes a single generated Python
+    expression (one call per evaluation instead of a tree of closures). Only names generated
+    here appear in its source; variables, getters and values are passed in its namespace, so
+    nothing from the scenario document is ever parsed as code. Exact comparisons (BOOL,
+    integers) use ``==`` directly; REAL values compare with relative tolerance 1e-4.
+    ``negate=True`` gives the negation (what an ``always`` check must not see). Conditions
+    nested deeper than the parser likes fall back to closures with the same results.
     """
+    if _depth_exceeds(cond, _INLINE_DEPTH):
+        inner = _closure_condition(cond, resolve)
+        return (lambda: not inner()) if negate else inner
+    namespace: dict[str, Any] = {
+        "__builtins__": {},
+        "bool": bool,
+        "_equal": _equal,
+        "_order": _order,
+    }
+    bound: dict[str, str] = {}
+
+    def const(value: Any) -> str:
+        name = f"k{len(namespace)}"
+        namespace[name] = value
+        return name
+
+    def get(variable: Any) -> str:
+        variable = str(variable)
+        if variable not in bound:
+            bound[variable] = const(resolve(variable))
+        return f"{bound[variable]}()"
+
+    def equality(variable: Any, expected: Any) -> str:
+        if isinstance(expected, bool):
+            return f"({get(variable)} == {const(expected)})"
+        return f"_equal({get(variable)}, {const(expected)})"
+
+    def expr(c: Any) -> str:
+        if "all" in c:
+            return "(" + " and ".join(expr(x) for x in c["all"]) + ")" if c["all"] else "True"
+        if "any" in c:
+            return "(" + " or ".join(expr(x) for x in c["any"]) + ")" if c["any"] else "False"
+        if "not" in c:
+            return f"(not {expr(c['not'])})"
+        if "var" in c:
+            actual = get(c["var"])
+            expected = get(c["ref"]) if "ref" in c else const(c["value"])
+            op = OPS[c.get("op", "==")]
+            if op is operator.eq:
+                return f"(_equal({actual}, {expected}) is True)"
+            if op is operator.ne:
+                return f"(_equal({actual}, {expected}) is False)"
+            return f"_order({const(op)}, {actual}, {expected})"
+        parts = [equality(k, v) for k, v in c.items()]
+        return "(" + " and ".join(parts) + ")" if parts else "True"
+
+    body = expr(cond)
+    source = f"lambda: not {body}" if negate else f"lambda: bool({body})"
+    # generated from the validated condition only; no document text is part of the source
+    return eval(compile(source, "<condition>", "eval"), namespace)  # noqa: S307
+
+
+def _depth_exceeds(cond: Any, limit: int) -> bool:
+    """True when ``cond`` nests more than ``limit`` all/any/not levels (iteratively)."""
+    stack = [(cond, 0)]
+    while stack:
+        c, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(c, Mapping):
+            for key in ("all", "any"):
+                if isinstance(c.get(key), list):
+                    stack.extend((x, depth + 1) for x in c[key])
+            if "not" in c:
+                stack.append((c["not"], depth + 1))
+    return False
+
+
+def _closure_condition(
+    cond: Any, resolve: Callable[[str], Callable[[], Any]]
+) -> Callable[[], bool]:
+    """The same condition as a tree of closures (for conditions nested too deep to inline)."""
     if "all" in cond:
-        return _all([compile_condition(c, resolve) for c in cond["all"]])
+        return _all([_closure_condition(c, resolve) for c in cond["all"]])
     if "any" in cond:
-        return _any([compile_condition(c, resolve) for c in cond["any"]])
+        return _any([_closure_condition(c, resolve) for c in cond["any"]])
     if "not" in cond:
-        inner = compile_condition(cond["not"], resolve)
+        inner = _closure_condition(cond["not"], resolve)
         return lambda: not inner()
     if "var" in cond:
         get, op = resolve(str(cond["var"])), OPS[cond.get("op", "==")]

@@ -249,14 +249,14 @@ class Plant:
         faults = self.faults.outputs
         if not faults:
             out.update(outputs)
-            outputs = {}
-        for name, value in outputs.items():
-            if name in faults:
-                if faults[name] == "wire_break":
-                    value = False if isinstance(value, bool) else 0
-                else:
-                    value = self.faults.frozen[name]
-            out[name] = value
+        else:
+            for name, value in outputs.items():
+                if name in faults:
+                    if faults[name] == "wire_break":
+                        value = False if isinstance(value, bool) else 0
+                    else:
+                        value = self.faults.frozen[name]
+                out[name] = value
         self._physics(dt_ms)
         self.time_ms += dt_ms
         self._sense()

@@ -27,6 +27,19 @@ def output_reader(runtime: Any, addresses: list[str]) -> Callable[[], list[Any]]
     return lambda: [get(a) for a in addresses]
 
 
+def input_setter(runtime: Any, address: str) -> Callable[[Any], None]:
+    """A function writing the input image at ``address``, like ``runtime.set_input``.
+
+    The engine's runtime resolves the address once (``Runtime.input_setter``); any other
+    runtime is written through its public ``set_input``.
+    """
+    make = getattr(runtime, "input_setter", None)
+    if make is not None:
+        return make(address)
+    set_input = runtime.set_input
+    return lambda value: set_input(address, value)
+
+
 class PlantSimulation:
     """Steps a :class:`labs.engine.Runtime` and a :class:`Plant` together, one base tick at a time.
 
@@ -42,9 +55,13 @@ class PlantSimulation:
         self._inputs = [(p.name, p.address) for p in plant.inputs_io]
         self._outputs = [(p.name, p.address) for p in plant.outputs_io]
         self._written: dict[str, Any] = {}
+        self._setters = [
+            (name, address, input_setter(runtime, address)) for name, address in self._inputs
+        ]
         self._read_outputs = output_reader(runtime, [address for _, address in self._outputs])
         self._output_names = [name for name, _ in self._outputs]
-        # what the PLC saw and produced in the last scan, by I/O name (cheap to read in checks)
+        # What the PLC saw and produced in the last scan, by I/O name (cheap to read in checks).
+        # Both dicts are updated in place, so a check may bind them once.
         self.inputs: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {name: None for name, _ in self._outputs}
 
@@ -55,21 +72,21 @@ class PlantSimulation:
 
     def step(self) -> None:
         """One base tick of PLC and plant."""
-        rt = self.runtime
-        values = self.plant.input_values()
-        if values != self.inputs:
+        plant = self.plant
+        values = plant.input_values()
+        inputs = self.inputs
+        if values != inputs:
             written = self._written
-            for name, address in self._inputs:
+            for name, address, set_input in self._setters:
                 value = values[name]
                 if written.get(address, _UNSET) != value:
-                    rt.set_input(address, value)
+                    set_input(value)
                     written[address] = value
-        self.inputs = values
-        rt.scan()
+            inputs.update(values)
+        self.runtime.scan()
         outputs = self.outputs
-        for name, value in zip(self._output_names, self._read_outputs(), strict=True):
-            outputs[name] = value
-        self.plant.step(self.scan_ms, outputs)
+        outputs.update(zip(self._output_names, self._read_outputs()))
+        plant.step(self.scan_ms, outputs)
 
     def run_for(self, ms: int) -> None:
         """Tick until ``ms`` of PLC time have passed."""
@@ -94,4 +111,4 @@ class PlantSimulation:
     def resync(self) -> None:
         """Forget what was written so the next tick rewrites every input (after a restart)."""
         self._written.clear()
-        self.inputs = {}
+        self.inputs.clear()
