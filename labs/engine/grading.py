@@ -348,8 +348,10 @@ def run_scenario(
         (ev for ev in evals if ev.check.kind not in ("always", "never")), key=lambda ev: ev.start
     )
     next_pending = 0
+    next_start = pending[0].start if pending else duration
     watching: list[_Eval] = []
     step = sim.step
+    trace_in = 0
 
     for k in range(duration // scan):
         t = k * scan
@@ -366,11 +368,13 @@ def run_scenario(
         if fault is None and runtime.fault is not None and runtime.status == "FAULT":
             fault = {lang: runtime.fault.to_dict(lang) for lang in LANGS}
             fault["t_ms"] = t
-        if k % trace_every == 0:
+        if trace_in == 0:
+            trace_in = trace_every
             for get, points in traced:
                 value = get()
                 if not points or points[-1][1] != value:
                     points.append([t, value])
+        trace_in -= 1
         if invariants:
             changed = False
             for first, last, violated, ev in invariants:
@@ -381,13 +385,18 @@ def run_scenario(
                     changed = True
             if changed:
                 invariants = [inv for inv in invariants if not inv[3].done and t <= inv[1]]
-        while next_pending < len(pending) and pending[next_pending].start <= t:
-            watching.append(pending[next_pending])
-            next_pending += 1
+        if t >= next_start:
+            while next_pending < len(pending) and pending[next_pending].start <= t:
+                watching.append(pending[next_pending])
+                next_pending += 1
+            next_start = pending[next_pending].start if next_pending < len(pending) else duration
         if watching:
+            finished = False
             for ev in watching:
                 _observe(ev, t, read)
-            watching = [ev for ev in watching if not ev.done]
+                finished = finished or ev.done
+            if finished:
+                watching = [ev for ev in watching if not ev.done]
     for ev in evals:
         if not ev.done:
             _finish(ev, duration, read)

@@ -353,6 +353,9 @@ def condition_variables(cond: Any, where: str = "condition") -> list[str]:
 
 
 _INLINE_DEPTH = 32
+_PLAIN = frozenset({int, bool, str, type(None)})
+_NUMBERS = frozenset({int, float, bool})
+_SYMBOLS = {operator.lt: "<", operator.le: "<=", operator.gt: ">", operator.ge: ">="}
 
 
 def compile_condition(
@@ -376,8 +379,11 @@ def compile_condition(
         "bool": bool,
         "_equal": _equal,
         "_order": _order,
+        "_PLAIN": _PLAIN,
+        "_NUMBERS": _NUMBERS,
     }
     bound: dict[str, str] = {}
+    temps = iter(range(1 << 30))
 
     def const(value: Any) -> str:
         name = f"k{len(namespace)}"
@@ -390,10 +396,30 @@ def compile_condition(
             bound[variable] = const(resolve(variable))
         return f"{bound[variable]}()"
 
-    def equality(variable: Any, expected: Any) -> str:
+    def equal(actual: str, expected: Any) -> str:
+        # _equal(v, k) is v == k unless a float is involved: inline that common case
+        k = const(expected)
         if isinstance(expected, bool):
-            return f"({get(variable)} == {const(expected)})"
-        return f"_equal({get(variable)}, {const(expected)})"
+            return f"({actual} == {k})"
+        if isinstance(expected, float):
+            return f"_equal({actual}, {k})"
+        v = f"v{next(temps)}"
+        return f"(({v} == {k}) if ({v} := {actual}).__class__ in _PLAIN else _equal({v}, {k}))"
+
+    def order(op: Callable[[Any, Any], bool], actual: str, expected: str, literal: bool) -> str:
+        # _order(op, a, b) is a OP b when both are numbers (no TypeError to catch)
+        symbol, fn = _SYMBOLS[op], const(op)
+        a = f"v{next(temps)}"
+        if literal:
+            test = f"({a} := {actual}).__class__ in _NUMBERS"
+            b = expected
+        else:
+            b = f"v{next(temps)}"
+            test = (
+                f"(({a} := {actual}).__class__ in _NUMBERS)"
+                f" & (({b} := {expected}).__class__ in _NUMBERS)"
+            )
+        return f"(({a} {symbol} {b}) if {test} else _order({fn}, {a}, {b}))"
 
     def expr(c: Any) -> str:
         if "all" in c:
@@ -404,14 +430,19 @@ def compile_condition(
             return f"(not {expr(c['not'])})"
         if "var" in c:
             actual = get(c["var"])
-            expected = get(c["ref"]) if "ref" in c else const(c["value"])
             op = OPS[c.get("op", "==")]
-            if op is operator.eq:
-                return f"(_equal({actual}, {expected}) is True)"
-            if op is operator.ne:
-                return f"(_equal({actual}, {expected}) is False)"
-            return f"_order({const(op)}, {actual}, {expected})"
-        parts = [equality(k, v) for k, v in c.items()]
+            if "ref" in c:
+                ref = get(c["ref"])
+                if op is operator.eq or op is operator.ne:
+                    return f"(_equal({actual}, {ref}) is {op is operator.eq})"
+                return order(op, actual, ref, literal=False)
+            value = c["value"]
+            if op is operator.eq or op is operator.ne:
+                return f"({equal(actual, value)} is {op is operator.eq})"
+            if value.__class__ in _NUMBERS:
+                return order(op, actual, const(value), literal=True)
+            return f"_order({const(op)}, {actual}, {const(value)})"
+        parts = [equal(get(k), v) for k, v in c.items()]
         return "(" + " and ".join(parts) + ")" if parts else "True"
 
     body = expr(cond)

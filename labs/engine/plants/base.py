@@ -233,14 +233,15 @@ class Plant:
 
     def input_values(self) -> dict[str, Any]:
         """The electrical value of every input, by name, after input faults."""
-        values = dict(self.sensors)
-        values.update(self.panel)
-        for name, kind in self.faults.inputs.items():
-            io = self._by_name[name.upper()]
-            if kind == "stuck_on":
-                values[name] = True if io.type == "BOOL" else 32767
-            else:
-                values[name] = False if io.type == "BOOL" else 0
+        values = {**self.sensors, **self.panel}
+        faults = self.faults.inputs
+        if faults:
+            for name, kind in faults.items():
+                io = self._by_name[name.upper()]
+                if kind == "stuck_on":
+                    values[name] = True if io.type == "BOOL" else 32767
+                else:
+                    values[name] = False if io.type == "BOOL" else 0
         return values
 
     def step(self, dt_ms: int, outputs: dict[str, Any]) -> None:

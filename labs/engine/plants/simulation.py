@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from .base import Plant
@@ -18,11 +20,19 @@ def output_reader(runtime: Any, addresses: list[str]) -> Callable[[], list[Any]]
     address index (``labs.engine`` does), read them directly; otherwise use the public API.
     ``tests/labs/plants/test_simulation.py`` keeps both paths equal.
     """
+    read = _output_values(runtime, addresses)
+    return lambda: list(read())
+
+
+def _output_values(runtime: Any, addresses: list[str]) -> Callable[[], Sequence[Any]]:
+    """Like :func:`output_reader`, as a tuple built without a Python frame on the fast path."""
     index = getattr(getattr(runtime, "program", None), "output_index", None)
     values = getattr(runtime, "_out", None)
     if isinstance(index, dict) and isinstance(values, list) and all(a in index for a in addresses):
         positions = [index[a] for a in addresses]
-        return lambda: [values[i] for i in positions]
+        if len(positions) > 1:
+            return partial(itemgetter(*positions), values)
+        return lambda: tuple(values[i] for i in positions)
     get = runtime.get_output
     return lambda: [get(a) for a in addresses]
 
@@ -58,7 +68,7 @@ class PlantSimulation:
         self._setters = [
             (name, address, input_setter(runtime, address)) for name, address in self._inputs
         ]
-        self._read_outputs = output_reader(runtime, [address for _, address in self._outputs])
+        self._read_outputs = _output_values(runtime, [address for _, address in self._outputs])
         self._output_names = [name for name, _ in self._outputs]
         # What the PLC saw and produced in the last scan, by I/O name (cheap to read in checks).
         # Both dicts are updated in place, so a check may bind them once.
@@ -85,7 +95,7 @@ class PlantSimulation:
             inputs.update(values)
         self.runtime.scan()
         outputs = self.outputs
-        outputs.update(zip(self._output_names, self._read_outputs()))
+        outputs.update(zip(self._output_names, self._read_outputs(), strict=True))
         plant.step(self.scan_ms, outputs)
 
     def run_for(self, ms: int) -> None:
