@@ -337,6 +337,15 @@ def run_scenario(
     trace: dict[str, list] = {name: [] for name in trace_names}
     traced = [(getter(name), trace[name]) for name in trace_names]
     trace_every = max(1, trace_ms // scan)
+    # When every traced signal is a BOOL or integer I/O point, equal values are the same
+    # values, so a sample equal to the previous one adds no change point and is skipped whole.
+    exact_trace = bool(trace_names) and all(
+        io_names.get(name.upper()) is not None
+        and io_names[name.upper()].type.upper() not in ("REAL", "LREAL")
+        for name in trace_names
+    )
+    sample = _sampler([get for get, _points in traced])
+    last_sample: tuple | None = None
     fault: dict[str, Any] | None = None
     # Invariants run after every scan in their window, so they get a lean path of their own:
     # (first t, last t, violated(), state), dropped once failed or past their window.
@@ -370,10 +379,18 @@ def run_scenario(
             fault["t_ms"] = t
         if trace_in == 0:
             trace_in = trace_every
-            for get, points in traced:
-                value = get()
-                if not points or points[-1][1] != value:
-                    points.append([t, value])
+            if exact_trace:
+                values = sample()
+                if values != last_sample:
+                    last_sample = values
+                    for value, (_get, points) in zip(values, traced, strict=True):
+                        if not points or points[-1][1] != value:
+                            points.append([t, value])
+            else:
+                for get, points in traced:
+                    value = get()
+                    if not points or points[-1][1] != value:
+                        points.append([t, value])
         trace_in -= 1
         if invariants:
             changed = False
@@ -402,6 +419,17 @@ def run_scenario(
             _finish(ev, duration, read)
     checks = tuple(_result(ev) for ev in evals)
     return ScenarioResult(scenario.name, scenario.title, checks, fault, trace, duration, error)
+
+
+def _sampler(getters: list[Callable[[], Any]]) -> Callable[[], tuple]:
+    """One function returning every getter's value as a tuple (a generated one-line lambda)."""
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    calls = []
+    for i, get in enumerate(getters):
+        namespace[f"g{i}"] = get
+        calls.append(f"g{i}(), ")
+    # generated from positions only; getters are passed in the namespace
+    return eval(compile(f"lambda: ({''.join(calls)})", "<trace>", "eval"), namespace)  # noqa: S307
 
 
 def _event_action(plant: Plant, runtime: Any, event: Any) -> Callable[[], None]:

@@ -37,6 +37,22 @@ def _output_values(runtime: Any, addresses: list[str]) -> Callable[[], Sequence[
     return lambda: [get(a) for a in addresses]
 
 
+def _outputs_compare_exactly(runtime: Any, addresses: list[str]) -> bool:
+    """True when equal output values are the same values (no REAL: 0.0 == -0.0).
+
+    Then an output tuple equal to the last one needs no copying at all.
+    """
+    from labs.engine import types as T
+
+    program = getattr(runtime, "program", None)
+    index = getattr(program, "output_index", None)
+    outputs = getattr(program, "outputs", None)
+    if not isinstance(index, dict) or outputs is None or not all(a in index for a in addresses):
+        return False
+    kinds = {T.kind_of(outputs[index[a]][1].type) for a in addresses}
+    return kinds <= {"bool", "int", "bit"}
+
+
 def input_setter(runtime: Any, address: str) -> Callable[[Any], None]:
     """A function writing the input image at ``address``, like ``runtime.set_input``.
 
@@ -70,6 +86,10 @@ class PlantSimulation:
         ]
         self._read_outputs = _output_values(runtime, [address for _, address in self._outputs])
         self._output_names = [name for name, _ in self._outputs]
+        self._outputs_exact = _outputs_compare_exactly(
+            runtime, [address for _, address in self._outputs]
+        )
+        self._last_outputs: Sequence[Any] | None = None
         # What the PLC saw and produced in the last scan, by I/O name (cheap to read in checks).
         # Both dicts are updated in place, so a check may bind them once.
         self.inputs: dict[str, Any] = {}
@@ -95,7 +115,10 @@ class PlantSimulation:
             inputs.update(values)
         self.runtime.scan()
         outputs = self.outputs
-        outputs.update(zip(self._output_names, self._read_outputs(), strict=True))
+        values = self._read_outputs()
+        if values != self._last_outputs or not self._outputs_exact:
+            outputs.update(zip(self._output_names, values, strict=True))
+            self._last_outputs = values
         plant.step(self.scan_ms, outputs)
 
     def run_for(self, ms: int) -> None:
