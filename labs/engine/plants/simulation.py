@@ -90,6 +90,11 @@ class PlantSimulation:
             runtime, [address for _, address in self._outputs]
         )
         self._last_outputs: Sequence[Any] | None = None
+        # Plant.input_values merges sensors, panel and input faults into a new dict every call;
+        # when neither changed since the last tick there is nothing to write, so the merge is
+        # skipped (a plant that computes its inputs another way is always asked).
+        self._seen: tuple[dict, dict] | None = None
+        self._merge_known = type(plant).input_values is Plant.input_values
         # What the PLC saw and produced in the last scan, by I/O name (cheap to read in checks).
         # Both dicts are updated in place, so a check may bind them once.
         self.inputs: dict[str, Any] = {}
@@ -103,6 +108,25 @@ class PlantSimulation:
     def step(self) -> None:
         """One base tick of PLC and plant."""
         plant = self.plant
+        seen = self._seen
+        if (
+            seen is None
+            or plant.sensors != seen[0]
+            or plant.panel != seen[1]
+            or plant.faults.inputs
+            or not self._merge_known
+        ):
+            self._write_inputs()
+        self.runtime.scan()
+        outputs = self.outputs
+        values = self._read_outputs()
+        if values != self._last_outputs or not self._outputs_exact:
+            outputs.update(zip(self._output_names, values, strict=True))
+            self._last_outputs = values
+        plant.step(self.scan_ms, outputs)
+
+    def _write_inputs(self) -> None:
+        plant = self.plant
         values = plant.input_values()
         inputs = self.inputs
         if values != inputs:
@@ -113,13 +137,8 @@ class PlantSimulation:
                     set_input(value)
                     written[address] = value
             inputs.update(values)
-        self.runtime.scan()
-        outputs = self.outputs
-        values = self._read_outputs()
-        if values != self._last_outputs or not self._outputs_exact:
-            outputs.update(zip(self._output_names, values, strict=True))
-            self._last_outputs = values
-        plant.step(self.scan_ms, outputs)
+        # with input faults the merge differs from sensors and panel: ask again next tick
+        self._seen = None if plant.faults.inputs else (dict(plant.sensors), dict(plant.panel))
 
     def run_for(self, ms: int) -> None:
         """Tick until ``ms`` of PLC time have passed."""
@@ -144,4 +163,5 @@ class PlantSimulation:
     def resync(self) -> None:
         """Forget what was written so the next tick rewrites every input (after a restart)."""
         self._written.clear()
+        self._seen = None
         self.inputs.clear()
