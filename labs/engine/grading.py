@@ -20,6 +20,7 @@ from .scenarios import (
     Check,
     Scenario,
     ScenarioError,
+    compile_any,
     compile_condition,
     condition_variables,
     format_value,
@@ -348,10 +349,21 @@ def run_scenario(
     last_sample: tuple | None = None
     fault: dict[str, Any] | None = None
     # Invariants run after every scan in their window, so they get a lean path of their own:
-    # (first t, last t, violated(), state), dropped once failed or past their window.
-    invariants = [
-        (ev.start, ev.end, ev.cond, ev) for ev in evals if ev.check.kind in ("always", "never")
-    ]
+    # one generated function asks whether any invariant in its window is violated, and only
+    # then are they looked at one by one. The set in the window changes only at these times.
+    invariants = [ev for ev in evals if ev.check.kind in ("always", "never")]
+    changes = sorted({ev.start for ev in invariants} | {ev.end + 1 for ev in invariants})
+    next_change = changes[0] if changes else duration
+    in_window: list[_Eval] = []
+    any_violated: Callable[[], bool] | None = None
+
+    def watch_invariants(t: int) -> Callable[[], bool] | None:
+        in_window[:] = [ev for ev in invariants if not ev.done and ev.start <= t <= ev.end]
+        if not in_window:
+            return None
+        pairs = [(ev.check.expect, ev.check.kind == "always") for ev in in_window]
+        return compile_any(pairs, getter)
+
     # The other checks are observed from their start on, in order of start time.
     pending = sorted(
         (ev for ev in evals if ev.check.kind not in ("always", "never")), key=lambda ev: ev.start
@@ -392,16 +404,14 @@ def run_scenario(
                     if not points or points[-1][1] != value:
                         points.append([t, value])
         trace_in -= 1
-        if invariants:
-            changed = False
-            for first, last, violated, ev in invariants:
-                if t > last:
-                    changed = True
-                elif first <= t and violated():
+        if t >= next_change:
+            any_violated = watch_invariants(t)
+            next_change = next((c for c in changes if c > t), duration)
+        if any_violated is not None and any_violated():
+            for ev in in_window:
+                if ev.cond():
                     _fail(ev, t, read)
-                    changed = True
-            if changed:
-                invariants = [inv for inv in invariants if not inv[3].done and t <= inv[1]]
+            any_violated = watch_invariants(t)
         if t >= next_start:
             while next_pending < len(pending) and pending[next_pending].start <= t:
                 watching.append(pending[next_pending])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -371,9 +371,25 @@ def compile_condition(
     ``negate=True`` gives the negation (what an ``always`` check must not see). Conditions
     nested deeper than the parser likes fall back to closures with the same results.
     """
-    if _depth_exceeds(cond, _INLINE_DEPTH):
-        inner = _closure_condition(cond, resolve)
-        return (lambda: not inner()) if negate else inner
+    return compile_any([(cond, negate)], resolve)
+
+
+def compile_any(
+    conditions: Sequence[tuple[Any, bool]], resolve: Callable[[str], Callable[[], Any]]
+) -> Callable[[], bool]:
+    """One function, true when any ``(condition, negate)`` pair holds (see compile_condition).
+
+    Grading asks this of all invariants at once after every scan: one call instead of one
+    per invariant, and only when it is true does it look at them one by one.
+    """
+    if any(_depth_exceeds(cond, _INLINE_DEPTH) for cond, _negate in conditions):
+        parts = []
+        for cond, negate in conditions:
+            inner = _closure_condition(cond, resolve)
+            parts.append((lambda inner=inner: not inner()) if negate else inner)
+        if len(parts) == 1:
+            return parts[0]
+        return lambda: any(part() for part in parts)
     namespace: dict[str, Any] = {
         "__builtins__": {},
         "bool": bool,
@@ -445,8 +461,8 @@ def compile_condition(
         parts = [equal(get(k), v) for k, v in c.items()]
         return "(" + " and ".join(parts) + ")" if parts else "True"
 
-    body = expr(cond)
-    source = f"lambda: not {body}" if negate else f"lambda: bool({body})"
+    terms = [f"(not {expr(cond)})" if negate else expr(cond) for cond, negate in conditions]
+    source = f"lambda: bool({' or '.join(terms) or 'False'})"
     # generated from the validated condition only; no document text is part of the source
     return eval(compile(source, "<condition>", "eval"), namespace)  # noqa: S307
 

@@ -361,7 +361,7 @@ class Plant:
 
         A stuck actuator does not move, which is how a sticking valve behaves.
         """
-        if self.faults.outputs.get(output) == "stuck":
+        if position == target or self.faults.outputs.get(output) == "stuck":
             return position
         step = dt / full_ms
         if position < target:
