@@ -91,9 +91,9 @@ class PlantSimulation:
         )
         self._last_outputs: Sequence[Any] | None = None
         # Plant.input_values merges sensors, panel and input faults into a new dict every call;
-        # when neither changed since the last tick there is nothing to write, so the merge is
-        # skipped (a plant that computes its inputs another way is always asked).
-        self._seen: tuple[dict, dict] | None = None
+        # when none of them changed since the last tick there is nothing to write, so the merge
+        # is skipped (a plant that computes its inputs another way is always asked).
+        self._seen: tuple[dict, dict, dict] | None = None
         self._merge_known = type(plant).input_values is Plant.input_values
         # What the PLC saw and produced in the last scan, by I/O name (cheap to read in checks).
         # Both dicts are updated in place, so a check may bind them once.
@@ -113,7 +113,7 @@ class PlantSimulation:
             seen is None
             or plant.sensors != seen[0]
             or plant.panel != seen[1]
-            or plant.faults.inputs
+            or plant.faults.inputs != seen[2]
             or not self._merge_known
         ):
             self._write_inputs()
@@ -137,8 +137,7 @@ class PlantSimulation:
                     set_input(value)
                     written[address] = value
             inputs.update(values)
-        # with input faults the merge differs from sensors and panel: ask again next tick
-        self._seen = None if plant.faults.inputs else (dict(plant.sensors), dict(plant.panel))
+        self._seen = (dict(plant.sensors), dict(plant.panel), dict(plant.faults.inputs))
 
     def run_for(self, ms: int) -> None:
         """Tick until ``ms`` of PLC time have passed."""
