@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
+from itertools import compress
+from operator import ne
 from typing import Any
 
 from .plants import PLANTS, Plant, PlantError, create_plant
@@ -345,7 +347,10 @@ def run_scenario(
         and io_names[name.upper()].type.upper() not in ("REAL", "LREAL")
         for name in trace_names
     )
-    sample = _sampler([get for get, _points in traced])
+    unique = list(dict.fromkeys(trace_names))  # a name listed twice shares one list
+    sample = _sampler([getter(name) for name in unique])
+    trace_lists = [trace[name] for name in unique]
+    signals = range(len(unique))
     last_sample: tuple | None = None
     fault: dict[str, Any] | None = None
     # Invariants run after every scan in their window, so they get a lean path of their own:
@@ -374,8 +379,7 @@ def run_scenario(
     step = sim.step
     trace_in = 0
 
-    for k in range(duration // scan):
-        t = k * scan
+    for t in range(0, duration // scan * scan, scan):
         actions = schedule.get(t)
         if actions:
             for fn in actions:
@@ -393,11 +397,16 @@ def run_scenario(
             trace_in = trace_every
             if exact_trace:
                 values = sample()
-                if values != last_sample:
+                if last_sample is None:
+                    for value, points in zip(values, trace_lists, strict=True):
+                        points.append([t, value])
                     last_sample = values
-                    for value, (_get, points) in zip(values, traced, strict=True):
-                        if not points or points[-1][1] != value:
-                            points.append([t, value])
+                elif values != last_sample:
+                    # a signal's last change point equals its last sample: append where the
+                    # sample changed (found without a Python-level loop over every signal)
+                    for i in compress(signals, map(ne, values, last_sample)):
+                        trace_lists[i].append([t, values[i]])
+                    last_sample = values
             else:
                 for get, points in traced:
                     value = get()

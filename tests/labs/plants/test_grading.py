@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -136,6 +137,23 @@ def test_trace_holds_change_points_of_the_io():
     assert trace["K1"][0] == [0, False]
     assert any(value is True and 500 <= t <= 700 for t, value in trace["K1"])
     assert all(a[0] < b[0] for a, b in zip(trace["K1"], trace["K1"][1:], strict=False))
+
+
+def test_trace_points_are_the_same_however_the_signals_are_named():
+    """I/O signals (fast path), a duplicate, an address and a plant quantity trace alike."""
+    plain = _scenario(trace=["K1", "START"])
+    io_only = _scenario(trace=["K1", "START", "K1", "%QX0.0"])
+    mixed = _scenario(trace=["K1", "START", "K1", "%QX0.0", "plant.speed_rpm"])
+    traces = [s.trace for s in grade(MOTOR, "motor", [plain, io_only, mixed]).scenarios]
+    for trace in traces[1:]:
+        assert trace["K1"] == trace["%QX0.0"] == traces[0]["K1"]
+        assert trace["START"] == traces[0]["START"]
+    speed = traces[2]["plant.speed_rpm"]
+    assert speed[0] == [0, 0.0] and len(speed) > 3
+    for trace in traces:
+        for points in trace.values():
+            pairs = itertools.pairwise(points)
+            assert all(a[0] < b[0] and a[1] != b[1] for a, b in pairs)
 
 
 def test_score_weights_checks():
