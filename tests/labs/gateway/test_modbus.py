@@ -116,8 +116,7 @@ def test_outside_the_image_is_exception_02(run_async):
                 client.write_coil(4000, True),
             ]
             for request in requests:
-                response = await request
-                assert response.isError() and response.exception_code == 2
+                assert _is_exception_02(await request)
 
     run_async(scenario())
 
@@ -155,19 +154,30 @@ def _is_exception_02(response) -> bool:
     return response.isError() and response.exception_code == 2
 
 
+async def _until(read, expected, timeout: float = 5.0):
+    """Poll ``await read()`` until it returns ``expected`` (the PLC scans in the background)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (value := await read()) != expected and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.02)
+    return value
+
+
 def test_bit_areas_end_at_the_last_declared_bit(run_async):
     """Coil %QX0.5 and input %IX0.3 end their images: the next bit, same 16-bit word, is 02."""
 
     async def scenario():
         sandbox = Sandbox(compile_program(BITS_PROGRAM), scan_ms=10)
         async with served(sandbox) as (_port, client):
-            await asyncio.sleep(0.05)
             last = await client.read_coils(5, count=1)
             assert not last.isError() and last.bits[0] is False
             assert _is_exception_02(await client.read_coils(6, count=1))
             assert _is_exception_02(await client.read_coils(4, count=3))  # spans the end
-            whole = await client.read_coils(0, count=6)
-            assert whole.bits[:6] == [False, True, False, False, False, False]
+
+            async def whole():
+                return (await client.read_coils(0, count=6)).bits[:6]
+
+            expected = [False, True, False, False, False, False]
+            assert await _until(whole, expected) == expected
 
             assert not (await client.read_discrete_inputs(3, count=1)).isError()
             assert _is_exception_02(await client.read_discrete_inputs(4, count=1))
@@ -180,18 +190,21 @@ def test_bit_areas_end_at_the_last_declared_bit(run_async):
             await asyncio.sleep(0.05)
             assert (await client.read_holding_registers(0, count=1)).registers == [0]
 
+            async def copy_register():
+                return (await client.read_holding_registers(0, count=1)).registers
+
             assert not (await client.write_coils(0, [True, True, False, False, False])).isError()
-            await asyncio.sleep(0.1)
+            assert await _until(copy_register, [7]) == [7]
             assert sandbox.image["%QX0.0"] is True
-            assert (await client.read_holding_registers(0, count=1)).registers == [7]
             assert not (await client.write_coil(0, False)).isError()
-            await asyncio.sleep(0.1)
-            assert (await client.read_holding_registers(0, count=1)).registers == [0]
+            assert await _until(copy_register, [0]) == [0]
+
+            async def input_and_coil():
+                di = (await client.read_discrete_inputs(3, count=1)).bits[0]
+                return di, (await client.read_coils(5, count=1)).bits[0]
 
             sandbox.runtime.set_input("%IX0.3", True)
-            await asyncio.sleep(0.1)
-            assert (await client.read_discrete_inputs(3, count=1)).bits[0] is True
-            assert (await client.read_coils(5, count=1)).bits[0] is True
+            assert await _until(input_and_coil, (True, True)) == (True, True)
 
     run_async(scenario())
 
@@ -202,9 +215,12 @@ def test_holes_inside_a_bit_area_belong_to_the_image(run_async):
     async def scenario():
         sandbox = Sandbox(compile_program(HOLES_PROGRAM), scan_ms=10)
         async with served(sandbox) as (_port, client):
-            await asyncio.sleep(0.05)
-            coils = await client.read_coils(0, count=9)
-            assert coils.bits[:9] == [False, True] + [False] * 6 + [True]
+
+            async def image():
+                return (await client.read_coils(0, count=9)).bits[:9]
+
+            expected = [False, True] + [False] * 6 + [True]
+            assert await _until(image, expected) == expected
             assert not (await client.write_coil(4, True)).isError()  # a hole: no effect
             await asyncio.sleep(0.05)
             assert (await client.read_coils(4, count=1)).bits[0] is False
