@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import struct
 
 from pymodbus.client import AsyncModbusTcpClient
 
@@ -227,6 +228,33 @@ def test_holes_inside_a_bit_area_belong_to_the_image(run_async):
             assert _is_exception_02(await client.read_coils(9, count=1))
             assert _is_exception_02(await client.read_coils(0, count=10))
             assert _is_exception_02(await client.read_discrete_inputs(0, count=1))
+
+    run_async(scenario())
+
+
+async def _raw_request(port: int, pdu: bytes) -> bytes:
+    """Send one Modbus TCP request as raw bytes (unit 1) and return the response PDU."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(struct.pack(">HHHB", 7, 0, len(pdu) + 1, 1) + pdu)
+    await writer.drain()
+    header = await asyncio.wait_for(reader.readexactly(7), 5)
+    body = await asyncio.wait_for(reader.readexactly(struct.unpack(">H", header[4:6])[0] - 1), 5)
+    writer.close()
+    return body
+
+
+def test_malformed_coil_writes_are_exception_03_before_02(run_async):
+    """A write of coils whose byte count disagrees with its quantity is 03 even past the image."""
+
+    async def scenario():
+        sandbox = Sandbox(compile_program(BITS_PROGRAM), scan_ms=10)
+        async with served(sandbox) as (port, _client):
+            bad_count = struct.pack(">BHHB", 15, 100, 3, 2) + b"\x07\x00"
+            assert await _raw_request(port, bad_count) == bytes([0x8F, 3])
+            past_image = struct.pack(">BHHB", 15, 100, 3, 1) + b"\x07"
+            assert await _raw_request(port, past_image) == bytes([0x8F, 2])
+            inside = struct.pack(">BHHB", 15, 0, 2, 1) + b"\x01"
+            assert await _raw_request(port, inside) == struct.pack(">BHH", 15, 0, 2)
 
     run_async(scenario())
 
