@@ -10,7 +10,10 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
+from itertools import compress
+from operator import ne
 from typing import Any
 
 from .plants import PLANTS, Plant, PlantError, create_plant
@@ -19,6 +22,7 @@ from .scenarios import (
     Check,
     Scenario,
     ScenarioError,
+    compile_any,
     compile_condition,
     condition_variables,
     format_value,
@@ -267,14 +271,13 @@ def run_scenario(
         if name in getters:
             return getters[name]
         io = io_names.get(name.upper())
+        # partials of built-ins: a check reads its variables without a Python frame each
         if name.startswith("plant."):
-            attr = name[6:]
-            fn = lambda: getattr(plant, attr)
+            fn = partial(getattr, plant, name[6:])
         elif io is not None and io.direction == "input":
-            fn = lambda: sim.inputs.get(io.name)
+            fn = partial(sim.inputs.get, io.name)
         elif io is not None:
-            outputs = sim.outputs
-            fn = lambda: outputs[io.name]
+            fn = partial(sim.outputs.__getitem__, io.name)
         else:
             try:
                 runtime.read(name)
@@ -282,7 +285,7 @@ def run_scenario(
                 missing.append(name)
                 fn = lambda: None
             else:
-                fn = lambda: runtime.read(name)
+                fn = partial(runtime.read, name)
         getters[name] = fn
         return fn
 
@@ -293,7 +296,10 @@ def run_scenario(
     for check in scenario.checks:
         for var in condition_variables(check.expect) + message_variables(check):
             getter(var)
-        evals.append(_Eval(check, compile_condition(check.expect, getter)))
+        # an invariant needs only its violation: the condition for "never", its negation
+        # for "always"
+        negate = check.kind == "always"
+        evals.append(_Eval(check, compile_condition(check.expect, getter, negate=negate)))
     if missing:
         error = {
             "en": f"Variables not found in the program: {', '.join(missing)}.",
@@ -334,16 +340,46 @@ def run_scenario(
     trace: dict[str, list] = {name: [] for name in trace_names}
     traced = [(getter(name), trace[name]) for name in trace_names]
     trace_every = max(1, trace_ms // scan)
+    # When every traced signal is a BOOL or integer I/O point, equal values are the same
+    # values, so a sample equal to the previous one adds no change point and is skipped whole.
+    exact_trace = bool(trace_names) and all(
+        io_names.get(name.upper()) is not None
+        and io_names[name.upper()].type.upper() not in ("REAL", "LREAL")
+        for name in trace_names
+    )
+    unique = list(dict.fromkeys(trace_names))  # a name listed twice shares one list
+    sample = _sampler([getter(name) for name in unique])
+    trace_lists = [trace[name] for name in unique]
+    signals = range(len(unique))
+    last_sample: tuple | None = None
     fault: dict[str, Any] | None = None
-    # invariants run after every scan, so they get a lean path of their own
+    # Invariants run after every scan in their window, so they get a lean path of their own:
+    # one generated function asks whether any invariant in its window is violated, and only
+    # then are they looked at one by one. The set in the window changes only at these times.
     invariants = [ev for ev in evals if ev.check.kind in ("always", "never")]
-    for ev in invariants:
-        ev.extra["bad"] = ev.check.kind == "never"
-    active = [ev for ev in evals if ev.check.kind not in ("always", "never")]
-    step = sim.step
+    changes = sorted({ev.start for ev in invariants} | {ev.end + 1 for ev in invariants})
+    next_change = changes[0] if changes else duration
+    in_window: list[_Eval] = []
+    any_violated: Callable[[], bool] | None = None
 
-    for k in range(duration // scan):
-        t = k * scan
+    def watch_invariants(t: int) -> Callable[[], bool] | None:
+        in_window[:] = [ev for ev in invariants if not ev.done and ev.start <= t <= ev.end]
+        if not in_window:
+            return None
+        pairs = [(ev.check.expect, ev.check.kind == "always") for ev in in_window]
+        return compile_any(pairs, getter)
+
+    # The other checks are observed from their start on, in order of start time.
+    pending = sorted(
+        (ev for ev in evals if ev.check.kind not in ("always", "never")), key=lambda ev: ev.start
+    )
+    next_pending = 0
+    next_start = pending[0].start if pending else duration
+    watching: list[_Eval] = []
+    step = sim.step
+    trace_in = 0
+
+    for t in range(0, duration // scan * scan, scan):
         actions = schedule.get(t)
         if actions:
             for fn in actions:
@@ -354,32 +390,65 @@ def run_scenario(
                 except AccessError as exc:
                     error = error or {lang: exc.message(lang) for lang in LANGS}
         step()
-        if fault is None and runtime.status == "FAULT" and runtime.fault is not None:
+        if fault is None and runtime.fault is not None and runtime.status == "FAULT":
             fault = {lang: runtime.fault.to_dict(lang) for lang in LANGS}
             fault["t_ms"] = t
-        if k % trace_every == 0:
-            for get, points in traced:
-                value = get()
-                if not points or points[-1][1] != value:
-                    points.append([t, value])
-        if invariants:
-            failed = False
-            for ev in invariants:
-                if ev.start <= t <= ev.end and bool(ev.cond()) is ev.extra["bad"]:
+        if trace_in == 0:
+            trace_in = trace_every
+            if exact_trace:
+                values = sample()
+                if last_sample is None:
+                    for value, points in zip(values, trace_lists, strict=True):
+                        points.append([t, value])
+                    last_sample = values
+                elif values != last_sample:
+                    # a signal's last change point equals its last sample: append where the
+                    # sample changed (found without a Python-level loop over every signal)
+                    for i in compress(signals, map(ne, values, last_sample)):
+                        trace_lists[i].append([t, values[i]])
+                    last_sample = values
+            else:
+                for get, points in traced:
+                    value = get()
+                    if not points or points[-1][1] != value:
+                        points.append([t, value])
+        trace_in -= 1
+        if t >= next_change:
+            any_violated = watch_invariants(t)
+            next_change = next((c for c in changes if c > t), duration)
+        if any_violated is not None and any_violated():
+            for ev in in_window:
+                if ev.cond():
                     _fail(ev, t, read)
-                    failed = True
-            if failed:
-                invariants = [ev for ev in invariants if not ev.done]
-        if active:
-            for ev in active:
-                if t >= ev.start:
-                    _observe(ev, t, read)
-            active = [ev for ev in active if not ev.done]
+            any_violated = watch_invariants(t)
+        if t >= next_start:
+            while next_pending < len(pending) and pending[next_pending].start <= t:
+                watching.append(pending[next_pending])
+                next_pending += 1
+            next_start = pending[next_pending].start if next_pending < len(pending) else duration
+        if watching:
+            finished = False
+            for ev in watching:
+                _observe(ev, t, read)
+                finished = finished or ev.done
+            if finished:
+                watching = [ev for ev in watching if not ev.done]
     for ev in evals:
         if not ev.done:
             _finish(ev, duration, read)
     checks = tuple(_result(ev) for ev in evals)
     return ScenarioResult(scenario.name, scenario.title, checks, fault, trace, duration, error)
+
+
+def _sampler(getters: list[Callable[[], Any]]) -> Callable[[], tuple]:
+    """One function returning every getter's value as a tuple (a generated one-line lambda)."""
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    calls = []
+    for i, get in enumerate(getters):
+        namespace[f"g{i}"] = get
+        calls.append(f"g{i}(), ")
+    # generated from positions only; getters are passed in the namespace
+    return eval(compile(f"lambda: ({''.join(calls)})", "<trace>", "eval"), namespace)  # noqa: S307
 
 
 def _event_action(plant: Plant, runtime: Any, event: Any) -> Callable[[], None]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -352,18 +352,147 @@ def condition_variables(cond: Any, where: str = "condition") -> list[str]:
     return [str(k) for k in cond]
 
 
-def compile_condition(cond: Any, resolve: Callable[[str], Callable[[], Any]]) -> Callable[[], bool]:
-    """Turn a condition into a closure; ``resolve(variable)`` gives a getter for a variable.
+_INLINE_DEPTH = 32
+_PLAIN = frozenset({int, bool, str, type(None)})
+_NUMBERS = frozenset({int, float, bool})
+_SYMBOLS = {operator.lt: "<", operator.le: "<=", operator.gt: ">", operator.ge: ">="}
 
-    Getters are bound once here, and exact comparisons (BOOL, integers) use ``==`` directly,
-    because invariants run after every scan. REAL values compare with relative tolerance 1e-4.
+
+def compile_condition(
+    cond: Any, resolve: Callable[[str], Callable[[], Any]], *, negate: bool = False
+) -> Callable[[], bool]:
+    """Turn a condition into one function; ``resolve(variable)`` gives a getter for a variable.
+
+    Invariants run after every scan, so the condition becomes a single generated Python
+    expression (one call per evaluation instead of a tree of closures). Only names generated
+    here appear in its source; variables, getters and values are passed in its namespace, so
+    nothing from the scenario document is ever parsed as code. Exact comparisons (BOOL,
+    integers) use ``==`` directly; REAL values compare with relative tolerance 1e-4.
+    ``negate=True`` gives the negation (what an ``always`` check must not see). Conditions
+    nested deeper than the parser likes fall back to closures with the same results.
     """
+    return compile_any([(cond, negate)], resolve)
+
+
+def compile_any(
+    conditions: Sequence[tuple[Any, bool]], resolve: Callable[[str], Callable[[], Any]]
+) -> Callable[[], bool]:
+    """One function, true when any ``(condition, negate)`` pair holds (see compile_condition).
+
+    Grading asks this of all invariants at once after every scan: one call instead of one
+    per invariant, and only when it is true does it look at them one by one.
+    """
+    if any(_depth_exceeds(cond, _INLINE_DEPTH) for cond, _negate in conditions):
+        parts = []
+        for cond, negate in conditions:
+            inner = _closure_condition(cond, resolve)
+            parts.append((lambda inner=inner: not inner()) if negate else inner)
+        if len(parts) == 1:
+            return parts[0]
+        return lambda: any(part() for part in parts)
+    namespace: dict[str, Any] = {
+        "__builtins__": {},
+        "bool": bool,
+        "_equal": _equal,
+        "_order": _order,
+        "_PLAIN": _PLAIN,
+        "_NUMBERS": _NUMBERS,
+    }
+    bound: dict[str, str] = {}
+    temps = iter(range(1 << 30))
+
+    def const(value: Any) -> str:
+        name = f"k{len(namespace)}"
+        namespace[name] = value
+        return name
+
+    def get(variable: Any) -> str:
+        variable = str(variable)
+        if variable not in bound:
+            bound[variable] = const(resolve(variable))
+        return f"{bound[variable]}()"
+
+    def equal(actual: str, expected: Any) -> str:
+        # _equal(v, k) is v == k unless a float is involved: inline that common case
+        k = const(expected)
+        if isinstance(expected, bool):
+            return f"({actual} == {k})"
+        if isinstance(expected, float):
+            return f"_equal({actual}, {k})"
+        v = f"v{next(temps)}"
+        return f"(({v} == {k}) if ({v} := {actual}).__class__ in _PLAIN else _equal({v}, {k}))"
+
+    def order(op: Callable[[Any, Any], bool], actual: str, expected: str, literal: bool) -> str:
+        # _order(op, a, b) is a OP b when both are numbers (no TypeError to catch)
+        symbol, fn = _SYMBOLS[op], const(op)
+        a = f"v{next(temps)}"
+        if literal:
+            test = f"({a} := {actual}).__class__ in _NUMBERS"
+            b = expected
+        else:
+            b = f"v{next(temps)}"
+            test = (
+                f"(({a} := {actual}).__class__ in _NUMBERS)"
+                f" & (({b} := {expected}).__class__ in _NUMBERS)"
+            )
+        return f"(({a} {symbol} {b}) if {test} else _order({fn}, {a}, {b}))"
+
+    def expr(c: Any) -> str:
+        if "all" in c:
+            return "(" + " and ".join(expr(x) for x in c["all"]) + ")" if c["all"] else "True"
+        if "any" in c:
+            return "(" + " or ".join(expr(x) for x in c["any"]) + ")" if c["any"] else "False"
+        if "not" in c:
+            return f"(not {expr(c['not'])})"
+        if "var" in c:
+            actual = get(c["var"])
+            op = OPS[c.get("op", "==")]
+            if "ref" in c:
+                ref = get(c["ref"])
+                if op is operator.eq or op is operator.ne:
+                    return f"(_equal({actual}, {ref}) is {op is operator.eq})"
+                return order(op, actual, ref, literal=False)
+            value = c["value"]
+            if op is operator.eq or op is operator.ne:
+                return f"({equal(actual, value)} is {op is operator.eq})"
+            if value.__class__ in _NUMBERS:
+                return order(op, actual, const(value), literal=True)
+            return f"_order({const(op)}, {actual}, {const(value)})"
+        parts = [equal(get(k), v) for k, v in c.items()]
+        return "(" + " and ".join(parts) + ")" if parts else "True"
+
+    terms = [f"(not {expr(cond)})" if negate else expr(cond) for cond, negate in conditions]
+    source = f"lambda: bool({' or '.join(terms) or 'False'})"
+    # generated from the validated condition only; no document text is part of the source
+    return eval(compile(source, "<condition>", "eval"), namespace)  # noqa: S307
+
+
+def _depth_exceeds(cond: Any, limit: int) -> bool:
+    """True when ``cond`` nests more than ``limit`` all/any/not levels (iteratively)."""
+    stack = [(cond, 0)]
+    while stack:
+        c, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(c, Mapping):
+            for key in ("all", "any"):
+                if isinstance(c.get(key), list):
+                    stack.extend((x, depth + 1) for x in c[key])
+            if "not" in c:
+                stack.append((c["not"], depth + 1))
+    return False
+
+
+def _closure_condition(
+    cond: Any, resolve: Callable[[str], Callable[[], Any]]
+) -> Callable[[], bool]:
+    """The same condition as a tree of closures (for conditions nested too deep to inline)."""
     if "all" in cond:
-        return _all([compile_condition(c, resolve) for c in cond["all"]])
+        return _all([_closure_condition(c, resolve) for c in cond["all"]])
     if "any" in cond:
-        return _any([compile_condition(c, resolve) for c in cond["any"]])
+        return _any([_closure_condition(c, resolve) for c in cond["any"]])
     if "not" in cond:
-        inner = compile_condition(cond["not"], resolve)
+        inner = _closure_condition(cond["not"], resolve)
         return lambda: not inner()
     if "var" in cond:
         get, op = resolve(str(cond["var"])), OPS[cond.get("op", "==")]

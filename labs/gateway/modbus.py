@@ -2,10 +2,11 @@
 
 OpenPLC map: coils ``n`` = ``%QX(n // 8).(n % 8)``; discrete inputs the same for ``%IX``;
 input registers ``n`` = ``%IWn``; holding registers 0-1023 = ``%QWn``, 1024-2047 =
-``%MW(n-1024)``, 2048.. = ``%MD((n-2048) // 2)``, high word first. The image ends at the highest
-located address of each area (bit areas in whole 16-bit words, the datastore's granularity);
-anything beyond gets exception 02 (illegal data address). Writes are queued on the sandbox and
-applied before the next scan.
+``%MW(n-1024)``, 2048.. = ``%MD((n-2048) // 2)``, high word first. The image of each area runs
+from its first address to the highest located one (holes inside read 0 and ignore writes, as
+unlocated addresses do on OpenPLC); anything beyond gets exception 02 (illegal data address),
+to the bit for coils and discrete inputs. Writes are queued on the sandbox and applied before
+the next scan.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ import struct
 from typing import Any
 
 from pymodbus.constants import ExcCodes
+from pymodbus.pdu import ExceptionResponse, ModbusPDU
+from pymodbus.pdu.bit_message import (
+    ReadCoilsRequest,
+    ReadDiscreteInputsRequest,
+    WriteMultipleCoilsRequest,
+    WriteSingleCoilRequest,
+)
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
@@ -51,8 +59,8 @@ class ModbusMap:
             elif area == "M" and size == "D":
                 self.holding[MD_BASE + 2 * index] = (address, 0)
                 self.holding[MD_BASE + 2 * index + 1] = (address, 1)
-        self.coil_count = _bit_extent(self.coils)
-        self.discrete_count = _bit_extent(self.discrete)
+        self.coil_count = max(self.coils) + 1 if self.coils else 0
+        self.discrete_count = max(self.discrete) + 1 if self.discrete else 0
         self.ranges = {
             "c": [(0, self.coil_count)] if self.coils else [],
             "d": [(0, self.discrete_count)] if self.discrete else [],
@@ -61,10 +69,15 @@ class ModbusMap:
         }
 
     def device(self) -> SimDevice:
-        """A pymodbus device with four separate blocks sized like the image."""
+        """A pymodbus device with four separate blocks sized like the image.
+
+        Bit blocks are whole 16-bit words (the datastore's granularity); the requests from
+        :func:`bounded_bit_requests` cut them to the exact bit.
+        """
 
         def bits(count: int) -> list[SimData]:
-            return [SimData(0, count=max(count, 16), values=False, datatype=DataType.BITS)]
+            words = max(1, -(-count // 16))
+            return [SimData(0, count=16 * words, values=False, datatype=DataType.BITS)]
 
         def regs(ranges: list[tuple[int, int]]) -> list[SimData]:
             if not ranges:
@@ -103,7 +116,8 @@ class ModbusMap:
         if block is None:
             return ExcCodes.ILLEGAL_FUNCTION
         if block in "cd":
-            # for bit blocks pymodbus passes the number of 16-bit words touched
+            # for bit blocks pymodbus passes the number of 16-bit words touched, so the
+            # exact bit count is checked by bounded_bit_requests; this is a second line
             n = len(set_values) if set_values else 1
             if not self.in_image(block, address, n):
                 return ExcCodes.ILLEGAL_ADDRESS
@@ -184,10 +198,43 @@ class ModbusMap:
         return None
 
 
-def _bit_extent(table: dict[int, str]) -> int:
-    if not table:
-        return 0
-    return (max(table) // 16 + 1) * 16
+def bounded_bit_requests(image: ModbusMap) -> list[type[ModbusPDU]]:
+    """Request classes for FC 1, 2, 5 and 15 that answer exception 02 past the image's last bit.
+
+    The SimDevice action hook learns only how many 16-bit words a bit read touches, so it
+    cannot tell the last declared coil from the next one in the same word. These subclasses
+    of pymodbus' own requests, registered with the server's ``custom_pdu``, check the
+    request's exact address and quantity before the datastore sees it.
+    """
+
+    class BoundedReadCoils(ReadCoilsRequest):
+        async def datastore_update(self, context, device_id: int) -> ModbusPDU:
+            block = "c" if self.function_code == READ_COILS else "d"
+            if not image.in_image(block, self.address, self.count):
+                return ExceptionResponse(self.function_code, ExcCodes.ILLEGAL_ADDRESS)
+            return await super().datastore_update(context, device_id)
+
+    class BoundedReadDiscreteInputs(BoundedReadCoils):
+        function_code = ReadDiscreteInputsRequest.function_code
+
+    class BoundedWriteCoil(WriteSingleCoilRequest):
+        async def datastore_update(self, context, device_id: int) -> ModbusPDU:
+            if not image.in_image("c", self.address, 1):
+                return ExceptionResponse(self.function_code, ExcCodes.ILLEGAL_ADDRESS)
+            return await super().datastore_update(context, device_id)
+
+    class BoundedWriteCoils(WriteMultipleCoilsRequest):
+        async def datastore_update(self, context, device_id: int) -> ModbusPDU:
+            # a byte count that disagrees with the quantity or the data is exception 03,
+            # which Modbus answers before 02; the base class does that check
+            well_formed = self.byte_count is None or (
+                self.byte_count == (self.count + 7) // 8 == self.data_byte_count
+            )
+            if well_formed and not image.in_image("c", self.address, self.count):
+                return ExceptionResponse(self.function_code, ExcCodes.ILLEGAL_ADDRESS)
+            return await super().datastore_update(context, device_id)
+
+    return [BoundedReadCoils, BoundedReadDiscreteInputs, BoundedWriteCoil, BoundedWriteCoils]
 
 
 def _holding_ranges(holding: dict[int, Any]) -> list[tuple[int, int]]:
@@ -231,7 +278,9 @@ class ModbusGateway:
 
     def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 5020) -> None:
         self.map = ModbusMap(sandbox)
-        self.server = ModbusTcpServer(self.map.device(), address=(host, port))
+        self.server = ModbusTcpServer(
+            self.map.device(), address=(host, port), custom_pdu=bounded_bit_requests(self.map)
+        )
 
     async def start(self) -> None:
         """Listen in the background on the running event loop."""

@@ -233,14 +233,15 @@ class Plant:
 
     def input_values(self) -> dict[str, Any]:
         """The electrical value of every input, by name, after input faults."""
-        values = dict(self.sensors)
-        values.update(self.panel)
-        for name, kind in self.faults.inputs.items():
-            io = self._by_name[name.upper()]
-            if kind == "stuck_on":
-                values[name] = True if io.type == "BOOL" else 32767
-            else:
-                values[name] = False if io.type == "BOOL" else 0
+        values = {**self.sensors, **self.panel}
+        faults = self.faults.inputs
+        if faults:
+            for name, kind in faults.items():
+                io = self._by_name[name.upper()]
+                if kind == "stuck_on":
+                    values[name] = True if io.type == "BOOL" else 32767
+                else:
+                    values[name] = False if io.type == "BOOL" else 0
         return values
 
     def step(self, dt_ms: int, outputs: dict[str, Any]) -> None:
@@ -249,14 +250,14 @@ class Plant:
         faults = self.faults.outputs
         if not faults:
             out.update(outputs)
-            outputs = {}
-        for name, value in outputs.items():
-            if name in faults:
-                if faults[name] == "wire_break":
-                    value = False if isinstance(value, bool) else 0
-                else:
-                    value = self.faults.frozen[name]
-            out[name] = value
+        else:
+            for name, value in outputs.items():
+                if name in faults:
+                    if faults[name] == "wire_break":
+                        value = False if isinstance(value, bool) else 0
+                    else:
+                        value = self.faults.frozen[name]
+                out[name] = value
         self._physics(dt_ms)
         self.time_ms += dt_ms
         self._sense()
@@ -360,7 +361,7 @@ class Plant:
 
         A stuck actuator does not move, which is how a sticking valve behaves.
         """
-        if self.faults.outputs.get(output) == "stuck":
+        if position == target or self.faults.outputs.get(output) == "stuck":
             return position
         step = dt / full_ms
         if position < target:

@@ -357,7 +357,12 @@ class FillingLine(Plant):
         self.bottles = kept
 
     def _sense(self) -> None:
-        centred = any(abs(b["x"] - self.NOZZLE) <= 0.004 for b in self.bottles)
+        nozzle = self.NOZZLE
+        centred = False
+        for b in self.bottles:  # a plain loop: this runs every scan
+            if abs(b["x"] - nozzle) <= 0.004:
+                centred = True
+                break
         self.sensors["PE_BOTTLE"] = centred
         if self.analog_due():
             bottle = self._under_nozzle()

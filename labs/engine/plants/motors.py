@@ -29,10 +29,14 @@ def contactor_step(c: dict, coil: bool, dt: int, pull_in_ms: int, drop_out_ms: i
 
 def ramp(speed: float, target: float, dt: int, ms_to_rated: float) -> float:
     """Move ``speed`` toward ``target`` with the acceleration of a loaded induction motor."""
+    if speed == target:  # a motor at speed, or at rest: the common case, every scan
+        return target
     step = RATED_RPM * dt / ms_to_rated
     if speed < target:
-        return min(target, speed + step)
-    return max(target, speed - step)
+        faster = speed + step
+        return faster if faster < target else target
+    slower = speed - step
+    return slower if slower > target else target
 
 
 class _OverloadMixin:
@@ -268,8 +272,10 @@ class StarDelta(_OverloadMixin, Plant):
             self.kd_arc_ms = self.ARC_MS
         ky_conducts = self.ky["closed"] or self.ky_arc_ms > 0
         kd_conducts = self.kd["closed"] or self.kd_arc_ms > 0
-        self.ky_arc_ms = max(0, self.ky_arc_ms - dt)
-        self.kd_arc_ms = max(0, self.kd_arc_ms - dt)
+        if self.ky_arc_ms:
+            self.ky_arc_ms = max(0, self.ky_arc_ms - dt)
+        if self.kd_arc_ms:
+            self.kd_arc_ms = max(0, self.kd_arc_ms - dt)
         if ky_conducts and kd_conducts and self.km["closed"]:
             self.short_circuit = True
         target = 0.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from .base import Plant
@@ -18,13 +20,50 @@ def output_reader(runtime: Any, addresses: list[str]) -> Callable[[], list[Any]]
     address index (``labs.engine`` does), read them directly; otherwise use the public API.
     ``tests/labs/plants/test_simulation.py`` keeps both paths equal.
     """
+    read = _output_values(runtime, addresses)
+    return lambda: list(read())
+
+
+def _output_values(runtime: Any, addresses: list[str]) -> Callable[[], Sequence[Any]]:
+    """Like :func:`output_reader`, as a tuple built without a Python frame on the fast path."""
     index = getattr(getattr(runtime, "program", None), "output_index", None)
     values = getattr(runtime, "_out", None)
     if isinstance(index, dict) and isinstance(values, list) and all(a in index for a in addresses):
         positions = [index[a] for a in addresses]
-        return lambda: [values[i] for i in positions]
+        if len(positions) > 1:
+            return partial(itemgetter(*positions), values)
+        return lambda: tuple(values[i] for i in positions)
     get = runtime.get_output
     return lambda: [get(a) for a in addresses]
+
+
+def _outputs_compare_exactly(runtime: Any, addresses: list[str]) -> bool:
+    """True when equal output values are the same values (no REAL: 0.0 == -0.0).
+
+    Then an output tuple equal to the last one needs no copying at all.
+    """
+    from labs.engine import types as T
+
+    program = getattr(runtime, "program", None)
+    index = getattr(program, "output_index", None)
+    outputs = getattr(program, "outputs", None)
+    if not isinstance(index, dict) or outputs is None or not all(a in index for a in addresses):
+        return False
+    kinds = {T.kind_of(outputs[index[a]][1].type) for a in addresses}
+    return kinds <= {"bool", "int", "bit"}
+
+
+def input_setter(runtime: Any, address: str) -> Callable[[Any], None]:
+    """A function writing the input image at ``address``, like ``runtime.set_input``.
+
+    The engine's runtime resolves the address once (``Runtime.input_setter``); any other
+    runtime is written through its public ``set_input``.
+    """
+    make = getattr(runtime, "input_setter", None)
+    if make is not None:
+        return make(address)
+    set_input = runtime.set_input
+    return lambda value: set_input(address, value)
 
 
 class PlantSimulation:
@@ -42,9 +81,22 @@ class PlantSimulation:
         self._inputs = [(p.name, p.address) for p in plant.inputs_io]
         self._outputs = [(p.name, p.address) for p in plant.outputs_io]
         self._written: dict[str, Any] = {}
-        self._read_outputs = output_reader(runtime, [address for _, address in self._outputs])
+        self._setters = [
+            (name, address, input_setter(runtime, address)) for name, address in self._inputs
+        ]
+        self._read_outputs = _output_values(runtime, [address for _, address in self._outputs])
         self._output_names = [name for name, _ in self._outputs]
-        # what the PLC saw and produced in the last scan, by I/O name (cheap to read in checks)
+        self._outputs_exact = _outputs_compare_exactly(
+            runtime, [address for _, address in self._outputs]
+        )
+        self._last_outputs: Sequence[Any] | None = None
+        # Plant.input_values merges sensors, panel and input faults into a new dict every call;
+        # when none of them changed since the last tick there is nothing to write, so the merge
+        # is skipped (a plant that computes its inputs another way is always asked).
+        self._seen: tuple[dict, dict, dict] | None = None
+        self._merge_known = type(plant).input_values is Plant.input_values
+        # What the PLC saw and produced in the last scan, by I/O name (cheap to read in checks).
+        # Both dicts are updated in place, so a check may bind them once.
         self.inputs: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {name: None for name, _ in self._outputs}
 
@@ -55,21 +107,37 @@ class PlantSimulation:
 
     def step(self) -> None:
         """One base tick of PLC and plant."""
-        rt = self.runtime
-        values = self.plant.input_values()
-        if values != self.inputs:
+        plant = self.plant
+        seen = self._seen
+        if (
+            seen is None
+            or plant.sensors != seen[0]
+            or plant.panel != seen[1]
+            or plant.faults.inputs != seen[2]
+            or not self._merge_known
+        ):
+            self._write_inputs()
+        self.runtime.scan()
+        outputs = self.outputs
+        values = self._read_outputs()
+        if values != self._last_outputs or not self._outputs_exact:
+            outputs.update(zip(self._output_names, values, strict=True))
+            self._last_outputs = values
+        plant.step(self.scan_ms, outputs)
+
+    def _write_inputs(self) -> None:
+        plant = self.plant
+        values = plant.input_values()
+        inputs = self.inputs
+        if values != inputs:
             written = self._written
-            for name, address in self._inputs:
+            for name, address, set_input in self._setters:
                 value = values[name]
                 if written.get(address, _UNSET) != value:
-                    rt.set_input(address, value)
+                    set_input(value)
                     written[address] = value
-        self.inputs = values
-        rt.scan()
-        outputs = self.outputs
-        for name, value in zip(self._output_names, self._read_outputs(), strict=True):
-            outputs[name] = value
-        self.plant.step(self.scan_ms, outputs)
+            inputs.update(values)
+        self._seen = (dict(plant.sensors), dict(plant.panel), dict(plant.faults.inputs))
 
     def run_for(self, ms: int) -> None:
         """Tick until ``ms`` of PLC time have passed."""
@@ -94,4 +162,5 @@ class PlantSimulation:
     def resync(self) -> None:
         """Forget what was written so the next tick rewrites every input (after a restart)."""
         self._written.clear()
-        self.inputs = {}
+        self._seen = None
+        self.inputs.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -138,6 +139,23 @@ def test_trace_holds_change_points_of_the_io():
     assert all(a[0] < b[0] for a, b in zip(trace["K1"], trace["K1"][1:], strict=False))
 
 
+def test_trace_points_are_the_same_however_the_signals_are_named():
+    """I/O signals (fast path), a duplicate, an address and a plant quantity trace alike."""
+    plain = _scenario(trace=["K1", "START"])
+    io_only = _scenario(trace=["K1", "START", "K1", "%QX0.0"])
+    mixed = _scenario(trace=["K1", "START", "K1", "%QX0.0", "plant.speed_rpm"])
+    traces = [s.trace for s in grade(MOTOR, "motor", [plain, io_only, mixed]).scenarios]
+    for trace in traces[1:]:
+        assert trace["K1"] == trace["%QX0.0"] == traces[0]["K1"]
+        assert trace["START"] == traces[0]["START"]
+    speed = traces[2]["plant.speed_rpm"]
+    assert speed[0] == [0, 0.0] and len(speed) > 3
+    for trace in traces:
+        for points in trace.values():
+            pairs = itertools.pairwise(points)
+            assert all(a[0] < b[0] and a[1] != b[1] for a, b in pairs)
+
+
 def test_score_weights_checks():
     """The score is the weighted share of passed checks."""
     doc = _scenario()
@@ -172,3 +190,64 @@ def test_a_bad_setting_value_is_reported():
     doc["checks"] = [{"kind": "final", "expect": {"LS_CLOSED": True}}]
     result = grade(reference_solution("garage"), "garage", [doc])
     assert "obstacle_height" in result.scenarios[0].error["en"]
+
+
+def _nested(cond, levels):
+    for _ in range(levels):
+        cond = {"not": {"not": cond}}
+    return cond
+
+
+@pytest.mark.parametrize(
+    ("expect", "holds"),
+    [
+        ({"K1": True}, True),
+        ({"K1": True, "LAMP_RUN": 0}, False),
+        ({"var": "plant.speed_rpm", "op": ">", "value": 1400}, True),
+        ({"var": "plant.speed_rpm", "op": "<=", "value": 1400.0}, False),
+        ({"var": "plant.speed_rpm", "op": "==", "value": 1450}, True),
+        ({"var": "plant.speed_rpm", "op": "==", "value": 1450.1}, True),  # REAL tolerance
+        ({"var": "plant.speed_rpm", "op": "==", "value": 1452.0}, False),
+        ({"var": "plant.speed_rpm", "op": "!=", "ref": "plant.speed_rpm"}, False),
+        ({"var": "K1", "op": ">=", "ref": "plant.running"}, True),
+        ({"var": "K1", "op": "<", "value": "text"}, False),
+        ({"var": "K1", "op": "==", "value": "True or K1"}, False),
+        ({"any": [{"K1": False}, {"not": {"OL": False}}]}, True),
+    ],
+)
+def test_conditions_give_the_same_answer_inlined_and_deeply_nested(expect, holds):
+    """A condition is equally true compiled to one expression or past the nesting limit.
+
+    Values that look like code ("True or K1") are compared as data; a text compared with a
+    number is simply false.
+    """
+    checks = [
+        {"id": f"c{depth}", "kind": "final", "expect": _nested(expect, depth), "message": "x"}
+        for depth in (0, 20)
+    ]
+    doc = _scenario(
+        duration_ms=2500, events=[{"t_ms": 100, "press": "START", "hold_ms": 200}], checks=checks
+    )
+    result = grade(MOTOR, "motor", [doc])
+    assert [c.passed for c in result.scenarios[0].checks] == [holds, holds]
+
+
+def test_invariants_in_changing_windows_fail_at_the_first_bad_scan():
+    """Invariants with different windows each report their own first violation."""
+    checks = [
+        {"id": "before", "kind": "never", "expect": {"K1": True}, "until_ms": 400, "message": "x"},
+        {"id": "late", "kind": "never", "expect": {"K1": True}, "from_ms": 900, "message": "x"},
+        {"id": "off", "kind": "always", "expect": {"K1": False}, "from_ms": 700, "message": "x"},
+        {"id": "on", "kind": "always", "expect": {"K1": True}, "from_ms": 600, "message": "x"},
+    ]
+    events = [{"t_ms": 500, "press": "START", "hold_ms": 200}]
+    together = _scenario(duration_ms=2000, events=events, checks=checks)
+    alone = [_scenario(duration_ms=2000, events=events, checks=[check]) for check in checks]
+    result = grade(MOTOR, "motor", [together, *alone])
+    by_id = {c.id: c for c in result.scenarios[0].checks}
+    assert by_id["before"].passed and by_id["on"].passed
+    assert not by_id["late"].passed and by_id["late"].t_ms == 900
+    assert not by_id["off"].passed and by_id["off"].t_ms == 700
+    for scenario in result.scenarios[1:]:
+        (check,) = scenario.checks
+        assert (check.passed, check.t_ms) == (by_id[check.id].passed, by_id[check.id].t_ms)
