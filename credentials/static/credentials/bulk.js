@@ -15,7 +15,9 @@
       .then(function (job) {
         bar.value = job.percent;
         bar.textContent = job.percent + "%";
-        count.textContent = job.done + " / " + job.total;
+        // The page's own translated wording, e.g. "2 of 5 checked" / "已核验 2 / 5".
+        count.textContent = count.getAttribute("data-pattern")
+          .replace("{done}", job.done).replace("{total}", job.total);
         if (job.state === "done") {
           result.hidden = false;
         } else if (job.state === "failed") {
