@@ -182,6 +182,12 @@ class EvidenceItem:
         return data
 
 
+def achievement_document(achievement: AchievementSpec) -> dict[str, Any]:
+    """The Achievement on its own, as served at its ``id`` URL (JSON-LD with the VC 2.0 and
+    OB 3.0.3 contexts, the same terms as inside a credential)."""
+    return {"@context": [VC_V2_CONTEXT, OB_V3P0_CONTEXT], **achievement.to_json()}
+
+
 def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -495,6 +501,7 @@ __all__ = [
     "EvidenceItem",
     "IssuerProfile",
     "SchemaProblem",
+    "achievement_document",
     "build_achievement_credential",
     "email_identity",
     "identity_hash",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -85,15 +86,23 @@ def _plain_json(value: Any) -> bool:
 
 
 def _jcs(value: Any) -> str:
-    """RFC 8785 canonical JSON. Uses the ``rfc8785`` package, or the standard library's
-    encoder where that is provably identical (five times faster; equivalence is tested)."""
-    try:
-        if _plain_json(value):
+    """RFC 8785 canonical JSON. Uses the ``rfc8785`` package, or a plain JSON encoder with
+    sorted keys where that is provably identical (see :func:`_plain_json`; equivalence is
+    tested): orjson (about twenty times faster than rfc8785), else the standard library's."""
+    if _plain_json(value):
+        try:
+            # orjson writes UTF-8 without spaces, escapes exactly as RFC 8785 section
+            # 3.2.2.2 for these documents and sorts keys by code point; it refuses lone
+            # surrogates and nesting deeper than 254 levels, which the fallbacks handle.
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except orjson.JSONEncodeError:
+            pass
+        try:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             text.encode("utf-8")  # lone surrogates: let rfc8785 report them
             return text
-    except UnicodeEncodeError:
-        pass
+        except (UnicodeEncodeError, RecursionError):
+            pass
     try:
         return rfc8785.dumps(value).decode("utf-8")
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:

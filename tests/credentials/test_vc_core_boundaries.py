@@ -13,7 +13,7 @@ ALLOWED = {
     "enum", "functools", "gzip", "hashlib", "hmac", "io", "json", "os", "pathlib", "re",
     "secrets", "struct", "threading", "types", "typing", "urllib", "uuid", "zlib",
     "base58", "cachetools", "cryptography", "fastjsonschema", "jsonschema", "PIL", "pyld",
-    "referencing", "rfc8785",
+    "referencing", "rfc8785", "orjson",
 }  # fmt: skip
 
 
