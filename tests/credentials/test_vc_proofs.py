@@ -180,3 +180,33 @@ def test_jcs_fast_path_is_identical_to_rfc8785() -> None:
             plain = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             assert plain == expected
     assert fast_used > 100  # the fast path is actually exercised
+
+
+def test_parser_scan_knows_which_documents_jcs_may_encode_plainly() -> None:
+    """The verifier's parsing walk tells JCS whether the plain encoder is exact; it agrees
+    with the JCS check itself on random documents with floats, huge integers and keys
+    beyond U+D800, and eddsa-jcs-2022 proofs over them verify with the flag it gives."""
+    import random
+
+    from credentials.vc import verify
+
+    rng = random.Random(2022)
+    key = _w3c_key()
+    plain_seen = {True: 0, False: 0}
+    for n in range(400):
+        doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "n": n}
+        doc["data"] = _random_json(rng)
+        if n % 5 == 0:
+            doc["big"] = 2.0**60 + n
+        if n % 7 == 0:
+            doc["\U0001d11e key"] = "astral key"
+        signed = proofs.sign_credential(doc, key, "did:key:z6Mk#k", proofs.JCS)
+        value, scan = verify._loads(json.dumps(signed, ensure_ascii=False))
+        assert scan.problem is None
+        assert scan.jcs_plain == proofs._plain_json(value)
+        plain_seen[scan.jcs_plain] += 1
+        proofs.verify_proof(value, value["proof"], key.public_key, plain_json=scan.jcs_plain)
+    assert plain_seen[True] > 20 and plain_seen[False] > 20
+    # integers beyond 2**53 cannot be JCS-encoded plainly (RFC 8785 reads them as doubles)
+    _value, scan = verify._loads('{"i": 9007199254740993}')
+    assert not scan.jcs_plain
