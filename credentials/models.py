@@ -160,6 +160,22 @@ class CredentialTemplate(models.Model):
         """The achievement's name in the active language."""
         return _pick(self.name_en, self.name_zh)
 
+    @property
+    def other_name(self) -> str:
+        """The name in the other language, when it says something different."""
+        other = self.name_en if (get_language() or "").startswith("zh") else self.name_zh
+        return other if other and other != self.name else ""
+
+    @property
+    def description(self) -> str:
+        """The description in the active language."""
+        return _pick(self.description_en, self.description_zh)
+
+    @property
+    def criteria(self) -> str:
+        """The criteria narrative in the active language."""
+        return _pick(self.criteria_en, self.criteria_zh)
+
 
 class StatusList(models.Model):
     """One Bitstring Status List (revocation or suspension) of one issuer DID.

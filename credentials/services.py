@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,7 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import conf, institutions, vc
+from . import conf, institutions, selectors, vc
+from .achievements import achievement_spec, bilingual, issuer_profile
 from .conf import absolute_url
 from .models import (
     CredentialTemplate,
@@ -36,14 +38,6 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 STATUS_PERMISSION = "credentials.change_credential_status"
-
-
-def bilingual(zh: str, en: str) -> str:
-    """One string for fields OB 3.0 defines as plain text: "中文 / English" (or the one given)."""
-    zh, en = (zh or "").strip(), (en or "").strip()
-    if zh and en and zh != en:
-        return f"{zh} / {en}"
-    return zh or en
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -89,6 +83,11 @@ def issuer_key_create(issuer: Issuer) -> IssuerKey:
             public_multibase=keypair.public_multibase,
             encrypted_private_key=token,
         )
+    # The did:web document now lists one more key (selectors caches it): forget it now, and
+    # again at commit in case a verifier cached the old one in between.
+    cache_key = selectors.did_document_cache_key(issuer.slug)
+    cache.delete(cache_key)
+    transaction.on_commit(lambda: cache.delete(cache_key))
     logger.info("credentials: new issuer key", extra={"issuer": issuer.slug, "method": method})
     return key
 
@@ -272,29 +271,6 @@ def _set_bit(status_list_id: int, index: int, value: bool) -> None:
 # --- issuing -------------------------------------------------------------------------------
 
 
-def _alignments(template: CredentialTemplate) -> list[vc.Alignment]:
-    fallback = template.page_url or absolute_url("/")
-    found = []
-    for skill in template.skills or []:
-        if not isinstance(skill, dict):
-            continue
-        name = skill.get("name") or {}
-        if isinstance(name, str):
-            name = {"en": name, "zh-hans": name}
-        label = bilingual(name.get("zh-hans", ""), name.get("en", "")) or str(skill.get("code"))
-        url = skill.get("framework_url") or fallback
-        found.append(
-            vc.Alignment(
-                target_name=label,
-                target_url=absolute_url(url),
-                target_code=str(skill["code"]) if skill.get("code") else None,
-                target_description=f"level {skill['level']}" if skill.get("level") else None,
-                target_type="ceasn:Competency",
-            )
-        )
-    return found
-
-
 def _build(
     *,
     credential_id: str,
@@ -306,27 +282,8 @@ def _build(
     valid_until: datetime | None,
     statuses: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    profile = vc.IssuerProfile(
-        id=key.did,
-        name=bilingual(issuer.name_zh, issuer.name_en),
-        url=issuer.url or None,
-        image_url=issuer.image_url or None,
-    )
-    achievement = vc.AchievementSpec(
-        id=absolute_url(f"/credentials/achievements/{template.pk}"),
-        name=bilingual(template.name_zh, template.name_en),
-        description=bilingual(template.description_zh, template.description_en)
-        or bilingual(template.name_zh, template.name_en),
-        criteria_narrative=bilingual(template.criteria_zh, template.criteria_en)
-        or bilingual(template.name_zh, template.name_en),
-        achievement_type=template.achievement_type,
-        image_url=template.image_url or None,
-        alignments=_alignments(template),
-        level=template.level or None,
-        hours=float(template.hours) if template.hours is not None else None,
-        creator=profile,
-        in_language="zh-Hans",
-    )
+    profile = issuer_profile(issuer, key.did)
+    achievement = achievement_spec(template, profile)
     evidence = []
     if template.evidence_en or template.evidence_zh:
         evidence.append(
