@@ -951,7 +951,7 @@ def program_summary(program_page_id: int) -> dict:
 def lesson_records(course_page_ids: list[int]) -> list[dict]:
     """The live lessons holding a lab or a quiz in the given courses (page ids in any
     locale), in outline order, for other apps (the credentials app's evidence):
-    [{course_id, lesson_key, page_ids (the lesson in every locale), title {"en",
+    [{course_id, page_id (source locale), lesson_key, page_ids (every locale), title {"en",
     "zh-hans"}, has_lab, has_quiz}]. Four queries whatever the number of lessons."""
     key_of = dict(
         CoursePage.objects.filter(pk__in=course_page_ids).values_list("pk", "translation_key")
@@ -990,6 +990,7 @@ def lesson_records(course_page_ids: list[int]) -> list[dict]:
         records.append(
             {
                 "course_id": course.pk,
+                "page_id": lesson.pk,
                 "lesson_key": lesson.translation_key,
                 "page_ids": sorted(p.pk for p in found.values()) or [lesson.pk],
                 "title": {

@@ -132,6 +132,19 @@ class CredentialTemplate(models.Model):
     )
     evidence_en = models.TextField(_("evidence summary (English)"), blank=True)
     evidence_zh = models.TextField(_("evidence summary (Chinese)"), blank=True)
+    evidence_lab_results = models.BooleanField(
+        _("evidence: the learner's lab results"),
+        default=True,
+        help_text=_(
+            "For each PLC and Jupyter lab of the course (or programme): the learner's best "
+            "passing attempt, its score and date."
+        ),
+    )
+    evidence_quiz_scores = models.BooleanField(
+        _("evidence: the learner's quiz scores"),
+        default=False,
+        help_text=_("For each quiz of the course (or programme): the best passing score and date."),
+    )
     also_sign_jcs = models.BooleanField(
         _("also sign with eddsa-jcs-2022"),
         default=False,

@@ -152,3 +152,17 @@ def best_passing_attempts(user_id: int, lesson_page_ids: list[int]) -> list[dict
         if row.pop("passed") and key not in best:
             best[key] = {**row, "title": row["title"] or "", "score": float(row["score"] or 0)}
     return [{**row, "attempts": counts[key]} for key, row in best.items()]
+
+
+def plc_labs(lesson_page_id: int) -> list[tuple[str, PlcLabConfig]]:
+    """The well-configured PLC labs of a live lesson, in page order: [(block_id, config)]."""
+    page = Page.objects.live().filter(pk=lesson_page_id).first()
+    raw = getattr(getattr(page.specific, "body", None), "raw_data", None) if page else None
+    found = []
+    for item in raw or ():
+        if item.get("type") == "plc_lab" and item.get("id"):
+            try:
+                found.append((item["id"], plc_lab_config(item.get("value") or {})))
+            except ValidationError:
+                continue
+    return found
