@@ -1,5 +1,5 @@
-"""The doors to what a learner did in the courses and labs apps (their selectors and services
-only), for the evidence a credential carries and for the demo content.
+"""The doors to what a learner did in the courses and labs apps (their selectors only), for
+the evidence a credential carries.
 
 Imported when first called, like `institutions`: courses and labs import the credentials
 selectors themselves.
@@ -34,14 +34,3 @@ def lab_results(user_id: int, lesson_page_ids: list[int]) -> list[dict[str, Any]
     from labs import selectors
 
     return selectors.best_passing_attempts(user_id, lesson_page_ids)
-
-
-def pass_plc_labs_with_reference(user_id: int, lesson_page_id: int) -> int:
-    """For the demo: the learner passes every PLC lab of a lesson with its reference
-    solution (`labs.services.submission_reference_pass`); returns how many labs."""
-    from labs import selectors, services
-
-    labs = selectors.plc_labs(lesson_page_id)
-    for block_id, _config in labs:
-        services.submission_reference_pass(user_id, lesson_page_id, block_id)
-    return len(labs)
