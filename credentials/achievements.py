@@ -2,6 +2,7 @@
 the credentials we sign and for the Achievement published at its own URL (its ``id``)."""
 
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from . import vc
 from .conf import absolute_url
@@ -80,11 +81,34 @@ def template_issuer(template: CredentialTemplate) -> Issuer | None:
     return Issuer.objects.filter(institution_id=template.institution_id).first()
 
 
-def achievement_document(template: CredentialTemplate) -> dict:
+def achievement_document(template: CredentialTemplate, issuer: Issuer | None) -> dict:
     """The Achievement JSON-LD served at the template's achievement URL. Its creator is the
-    institution under its current signing DID (omitted before the institution's first
-    credential, when it has no key yet)."""
-    issuer = template_issuer(template)
+    institution (`template_issuer`) under its current signing DID (omitted before the
+    institution's first credential, when it has no key yet)."""
     key = issuer.current_key() if issuer is not None else None
     creator = issuer_profile(issuer, key.did) if key is not None else None
     return vc.achievement_document(achievement_spec(template, creator))
+
+
+def skills_for_display(skills) -> list[dict]:
+    """The template's skills for a page: name in the active language (and the other
+    language's when it differs), code, level and framework URL."""
+    chinese = (get_language() or "").startswith("zh")
+    shown = []
+    for skill in skills or []:
+        if not isinstance(skill, dict):
+            continue
+        name = skill.get("name") or {}
+        if isinstance(name, str):
+            name = {"en": name, "zh-hans": name}
+        first, second = ("zh-hans", "en") if chinese else ("en", "zh-hans")
+        shown.append(
+            {
+                "name": name.get(first) or name.get(second) or str(skill.get("code") or ""),
+                "other_name": name.get(second) if name.get(second) != name.get(first) else "",
+                "code": skill.get("code") or "",
+                "level": skill.get("level") or "",
+                "url": skill.get("framework_url") or "",
+            }
+        )
+    return shown

@@ -24,15 +24,17 @@ def credential_by_public_id(public_id) -> IssuedCredential | None:
 
 def achievement_page(template_id: int) -> dict[str, Any] | None:
     """What the public Achievement URL shows: the template, its issuing institution (None
-    before its first credential) and the Achievement JSON-LD; None when there is no such
-    template."""
+    before its first credential), its skills for display in the active language and the
+    Achievement JSON-LD; None when there is no such template."""
     template = CredentialTemplate.objects.filter(pk=template_id).first()
     if template is None:
         return None
+    issuer = achievements.template_issuer(template)
     return {
         "template": template,
-        "issuer": achievements.template_issuer(template),
-        "document": achievements.achievement_document(template),
+        "issuer": issuer,
+        "skills": achievements.skills_for_display(template.skills),
+        "document": achievements.achievement_document(template, issuer),
     }
 
 

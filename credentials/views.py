@@ -121,35 +121,13 @@ def achievement_public(request, pk, fmt=None):
                 "template": template,
                 "issuer": found["issuer"],
                 "document": found["document"],
-                "skills": _skills_for_display(template.skills),
+                "skills": found["skills"],
                 "json_url": reverse("credentials_public:achievement_json", kwargs={"pk": pk}),
             },
         )
     patch_vary_headers(response, ["Accept", "Accept-Language"])
     patch_cache_control(response, public=True, max_age=PUBLIC_CACHE_SECONDS)
     return response
-
-
-def _skills_for_display(skills) -> list[dict]:
-    chinese = (translation.get_language() or "").startswith("zh")
-    shown = []
-    for skill in skills or []:
-        if not isinstance(skill, dict):
-            continue
-        name = skill.get("name") or {}
-        if isinstance(name, str):
-            name = {"en": name, "zh-hans": name}
-        first, second = ("zh-hans", "en") if chinese else ("en", "zh-hans")
-        shown.append(
-            {
-                "name": name.get(first) or name.get(second) or str(skill.get("code") or ""),
-                "other_name": name.get(second) if name.get(second) != name.get(first) else "",
-                "code": skill.get("code") or "",
-                "level": skill.get("level") or "",
-                "url": skill.get("framework_url") or "",
-            }
-        )
-    return shown
 
 
 @require_safe
