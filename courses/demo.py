@@ -348,6 +348,17 @@ def _course(catalogue_zh, spec, en, collection, quizzes):
     return course, course_en
 
 
+def _pass_plc_labs(user_id: int, lesson_page_id: int) -> None:
+    """Real graded attempts at the lesson's PLC labs (their reference solutions, through the
+    labs services), so the credential issued when the course completes carries the
+    learner's lab results as evidence. Labs already passed are left as they are."""
+    from labs import selectors as lab_selectors
+    from labs import services as lab_services
+
+    for block_id, _config in lab_selectors.plc_labs(lesson_page_id):
+        lab_services.submission_reference_pass(user_id, lesson_page_id, block_id)
+
+
 def _complete_course(user_id: int, course: CoursePage) -> None:
     """Record the demo learner's history in a course through the real services: every lesson
     read, every quiz and lab passed (idempotent: finished lessons are left as they are)."""
@@ -357,6 +368,7 @@ def _complete_course(user_id: int, course: CoursePage) -> None:
         if lesson.has_quiz:
             services.lesson_requirement_complete(user_id, lesson.pk, "quiz", 1.0, True)
         if lesson.has_lab:
+            _pass_plc_labs(user_id, lesson.pk)
             services.lesson_requirement_complete(user_id, lesson.pk, "lab", 1.0, True)
         if not (lesson.has_quiz or lesson.has_lab):
             services.lesson_mark_read(user_id, lesson.pk)

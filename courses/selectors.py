@@ -1051,3 +1051,80 @@ def program_summary(program_page_id: int) -> dict:
         }
 
     return _training_summary(ProgramPage, program_page_id, facts)
+
+
+def lesson_records(course_page_ids: list[int]) -> list[dict]:
+    """The live lessons holding a lab or a quiz in the given courses (page ids in any
+    locale), in outline order, for other apps (the credentials app's evidence):
+    [{course_id, page_id (source locale), lesson_key, page_ids (every locale), title {"en",
+    "zh-hans"}, has_lab, has_quiz}]. Four queries whatever the number of lessons."""
+    key_of = dict(
+        CoursePage.objects.filter(pk__in=course_page_ids).values_list("pk", "translation_key")
+    )
+    order: dict[UUID, int] = {}
+    for pk in course_page_ids:  # the order given (a programme's course order)
+        if pk in key_of:
+            order.setdefault(key_of[pk], len(order))
+    courses = sorted(
+        CoursePage.objects.filter(
+            translation_key__in=list(order), locale__language_code=source_locale_code()
+        ).only("pk", "path", "depth", "translation_key"),
+        key=lambda c: order[c.translation_key],
+    )
+    by_course = lessons_of_courses(courses)
+    graded = [
+        (course, lesson)
+        for course in courses
+        for lesson in by_course.get(course.translation_key, [])
+        if lesson.has_lab or lesson.has_quiz
+    ]
+    if not graded:
+        return []
+    versions: dict[UUID, dict[str, LessonPage]] = {}
+    for page in (
+        LessonPage.objects.filter(
+            translation_key__in=[lesson.translation_key for _c, lesson in graded]
+        )
+        .select_related("locale")
+        .only("pk", "title", "translation_key", "locale__language_code")
+    ):
+        versions.setdefault(page.translation_key, {})[page.locale.language_code] = page
+    records = []
+    for course, lesson in graded:
+        found = versions.get(lesson.translation_key, {})
+        records.append(
+            {
+                "course_id": course.pk,
+                "page_id": lesson.pk,
+                "lesson_key": lesson.translation_key,
+                "page_ids": sorted(p.pk for p in found.values()) or [lesson.pk],
+                "title": {
+                    "en": (found.get("en") or lesson).title,
+                    "zh-hans": (found.get("zh-hans") or lesson).title,
+                },
+                "has_lab": lesson.has_lab,
+                "has_quiz": lesson.has_quiz,
+            }
+        )
+    return records
+
+
+def best_quiz_results(user_id: int, lesson_keys: list[UUID]) -> dict[UUID, dict]:
+    """The learner's best passing quiz attempt per lesson (translation keys), for other apps:
+    {lesson_key: {score (percent), submitted_at, attempt, attempts}}. One query."""
+    best: dict[UUID, dict] = {}
+    counts: dict[UUID, int] = {}
+    attempts = QuizAttempt.objects.filter(user_id=user_id, lesson_key__in=lesson_keys).order_by(
+        "lesson_key", "-score", "submitted_at"
+    )
+    for attempt in attempts.only("lesson_key", "score", "passed", "submitted_at", "number"):
+        counts[attempt.lesson_key] = counts.get(attempt.lesson_key, 0) + 1
+        if attempt.passed and attempt.lesson_key not in best:
+            best[attempt.lesson_key] = {
+                "score": attempt.score,
+                "submitted_at": attempt.submitted_at,
+                "attempt": attempt.number,
+            }
+    for key, row in best.items():
+        row["attempts"] = counts[key]
+    return best

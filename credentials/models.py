@@ -132,6 +132,19 @@ class CredentialTemplate(models.Model):
     )
     evidence_en = models.TextField(_("evidence summary (English)"), blank=True)
     evidence_zh = models.TextField(_("evidence summary (Chinese)"), blank=True)
+    evidence_lab_results = models.BooleanField(
+        _("evidence: the learner's lab results"),
+        default=True,
+        help_text=_(
+            "For each PLC and Jupyter lab of the course (or programme): the learner's best "
+            "passing attempt, its score and date."
+        ),
+    )
+    evidence_quiz_scores = models.BooleanField(
+        _("evidence: the learner's quiz scores"),
+        default=False,
+        help_text=_("For each quiz of the course (or programme): the best passing score and date."),
+    )
     also_sign_jcs = models.BooleanField(
         _("also sign with eddsa-jcs-2022"),
         default=False,
@@ -159,6 +172,22 @@ class CredentialTemplate(models.Model):
     def name(self) -> str:
         """The achievement's name in the active language."""
         return _pick(self.name_en, self.name_zh)
+
+    @property
+    def other_name(self) -> str:
+        """The name in the other language, when it says something different."""
+        other = self.name_en if (get_language() or "").startswith("zh") else self.name_zh
+        return other if other and other != self.name else ""
+
+    @property
+    def description(self) -> str:
+        """The description in the active language."""
+        return _pick(self.description_en, self.description_zh)
+
+    @property
+    def criteria(self) -> str:
+        """The criteria narrative in the active language."""
+        return _pick(self.criteria_en, self.criteria_zh)
 
 
 class StatusList(models.Model):

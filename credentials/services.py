@@ -9,11 +9,12 @@ import json
 import logging
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,7 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import conf, institutions, vc
+from . import conf, institutions, learning, selectors, vc
+from .achievements import achievement_spec, bilingual, issuer_profile
 from .conf import absolute_url
 from .models import (
     CredentialTemplate,
@@ -36,14 +38,6 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 STATUS_PERMISSION = "credentials.change_credential_status"
-
-
-def bilingual(zh: str, en: str) -> str:
-    """One string for fields OB 3.0 defines as plain text: "中文 / English" (or the one given)."""
-    zh, en = (zh or "").strip(), (en or "").strip()
-    if zh and en and zh != en:
-        return f"{zh} / {en}"
-    return zh or en
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -89,6 +83,11 @@ def issuer_key_create(issuer: Issuer) -> IssuerKey:
             public_multibase=keypair.public_multibase,
             encrypted_private_key=token,
         )
+    # The did:web document now lists one more key (selectors caches it): forget it now, and
+    # again at commit in case a verifier cached the old one in between.
+    cache_key = selectors.did_document_cache_key(issuer.slug)
+    cache.delete(cache_key)
+    transaction.on_commit(lambda: cache.delete(cache_key))
     logger.info("credentials: new issuer key", extra={"issuer": issuer.slug, "method": method})
     return key
 
@@ -272,27 +271,140 @@ def _set_bit(status_list_id: int, index: int, value: bool) -> None:
 # --- issuing -------------------------------------------------------------------------------
 
 
-def _alignments(template: CredentialTemplate) -> list[vc.Alignment]:
-    fallback = template.page_url or absolute_url("/")
-    found = []
-    for skill in template.skills or []:
-        if not isinstance(skill, dict):
+# --- evidence ------------------------------------------------------------------------------
+
+_EVIDENCE_AUDIENCE = ("雇主与评审人员", "Employers and assessors")
+_LAB_KINDS = {
+    # kind: (name prefix zh, en), genre (zh, en), how it was graded (zh, en)
+    "plc": (
+        ("PLC 实验", "PLC lab"),
+        ("PLC 实验成绩", "PLC lab result"),
+        ("由本平台在模拟设备上运行学员程序自动评分", "graded automatically by running the "
+         "learner's program against a simulated plant on this platform"),
+    ),
+    "notebook": (
+        ("Jupyter 数据实验", "Jupyter lab"),
+        ("Jupyter 实验成绩", "Jupyter lab result"),
+        ("由本平台运行笔记本中的测试自动评分", "graded automatically by running the "
+         "notebook's tests on this platform"),
+    ),
+}  # fmt: skip
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).date().isoformat() if moment else "—"
+
+
+def _score(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _course_ids(template: CredentialTemplate) -> list[int]:
+    if template.program_page_id:
+        return learning.program_course_ids(template.program_page_id)
+    return [template.course_page_id] if template.course_page_id else []
+
+
+def _rank(row: dict[str, Any]) -> tuple[float, float]:
+    """Higher score first, then the earlier attempt."""
+    graded = row["graded_at"]
+    return row["score"], -graded.timestamp() if graded else float("-inf")
+
+
+def _lab_evidence(user_id: int, records: list[dict[str, Any]]) -> list[vc.EvidenceItem]:
+    lab_lessons = [r for r in records if r["has_lab"]]
+    key_of = {pid: r["lesson_key"] for r in lab_lessons for pid in r["page_ids"]}
+    # A lab done in the Chinese and the English lesson is one lab: keep its best result.
+    best: dict[tuple[Any, str], dict[str, Any]] = {}
+    for row in learning.lab_results(user_id, list(key_of)):
+        lab = (key_of[row["lesson_page_id"]], row["block_id"])
+        kept = best.get(lab)
+        if kept is None or _rank(row) > _rank(kept):
+            attempts = row["attempts"] + (kept["attempts"] if kept else 0)
+            best[lab] = {**row, "attempts": attempts}
+        else:
+            kept["attempts"] += row["attempts"]
+    items = []
+    for record in lab_lessons:
+        for (lesson_key, _block), row in best.items():
+            if lesson_key != record["lesson_key"]:
+                continue
+            (prefix_zh, prefix_en), genre, (how_zh, how_en) = _LAB_KINDS.get(
+                row["kind"], _LAB_KINDS["plc"]
+            )
+            title_zh, title_en = record["title"]["zh-hans"], record["title"]["en"]
+            score, day = _score(row["score"]), _day(row["graded_at"])
+            tries = (row["attempt"], row["attempts"])
+            named_zh = f"实验“{row['title']}”" if row["title"] else "实验"
+            named_en = f"Lab “{row['title']}”" if row["title"] else "The lab"
+            items.append(
+                vc.EvidenceItem(
+                    name=bilingual(f"{prefix_zh}：{title_zh}", f"{prefix_en}: {title_en}"),
+                    description=bilingual(
+                        f"最佳通过成绩 {score}/100（{day}）",
+                        f"Best passing score {score}/100 on {day}",
+                    ),
+                    narrative=bilingual(
+                        f"{named_zh}在第 {tries[0]} 次尝试通过（共 {tries[1]} 次评分）；{how_zh}。",
+                        f"{named_en} was passed at attempt {tries[0]} of {tries[1]} graded; "
+                        f"{how_en}.",
+                    ),
+                    genre=bilingual(*genre),
+                    audience=bilingual(*_EVIDENCE_AUDIENCE),
+                )
+            )
+    return items
+
+
+def _quiz_evidence(user_id: int, records: list[dict[str, Any]]) -> list[vc.EvidenceItem]:
+    quiz_lessons = [r for r in records if r["has_quiz"]]
+    results = learning.quiz_results(user_id, [r["lesson_key"] for r in quiz_lessons])
+    items = []
+    for record in quiz_lessons:
+        row = results.get(record["lesson_key"])
+        if row is None:
             continue
-        name = skill.get("name") or {}
-        if isinstance(name, str):
-            name = {"en": name, "zh-hans": name}
-        label = bilingual(name.get("zh-hans", ""), name.get("en", "")) or str(skill.get("code"))
-        url = skill.get("framework_url") or fallback
-        found.append(
-            vc.Alignment(
-                target_name=label,
-                target_url=absolute_url(url),
-                target_code=str(skill["code"]) if skill.get("code") else None,
-                target_description=f"level {skill['level']}" if skill.get("level") else None,
-                target_type="ceasn:Competency",
+        score, day = _score(row["score"]), _day(row["submitted_at"])
+        title_zh, title_en = record["title"]["zh-hans"], record["title"]["en"]
+        items.append(
+            vc.EvidenceItem(
+                name=bilingual(f"测验：{title_zh}", f"Quiz: {title_en}"),
+                description=bilingual(
+                    f"最佳通过成绩 {score}%（{day}）", f"Best passing score {score}% on {day}"
+                ),
+                narrative=bilingual(
+                    f"第 {row['attempt']} 次尝试通过（共 {row['attempts']} 次），由本平台在服务器上评分。",
+                    f"Passed at attempt {row['attempt']} of {row['attempts']}; graded on "
+                    "this platform's server.",
+                ),
+                genre=bilingual("测验成绩", "Quiz result"),
+                audience=bilingual(*_EVIDENCE_AUDIENCE),
             )
         )
-    return found
+    return items
+
+
+def credential_evidence(template: CredentialTemplate, user_id: int) -> list[vc.EvidenceItem]:
+    """The OB 3.0 Evidence of the learner's credential, as the template asks: its summary
+    text, then the learner's own results read from the courses and labs apps (the best
+    passing attempt of each lab, each quiz's best passing score), in course outline order."""
+    evidence = []
+    if template.evidence_en or template.evidence_zh:
+        evidence.append(
+            vc.EvidenceItem(
+                name=bilingual("学习证据", "Evidence"),
+                narrative=bilingual(template.evidence_zh, template.evidence_en),
+                audience=bilingual(*_EVIDENCE_AUDIENCE),
+            )
+        )
+    if not (template.evidence_lab_results or template.evidence_quiz_scores):
+        return evidence
+    records = learning.lesson_records(_course_ids(template))
+    if template.evidence_lab_results:
+        evidence.extend(_lab_evidence(user_id, records))
+    if template.evidence_quiz_scores:
+        evidence.extend(_quiz_evidence(user_id, records))
+    return evidence
 
 
 def _build(
@@ -305,36 +417,10 @@ def _build(
     issued_at: datetime,
     valid_until: datetime | None,
     statuses: list[dict[str, Any]],
+    evidence: list[vc.EvidenceItem],
 ) -> dict[str, Any]:
-    profile = vc.IssuerProfile(
-        id=key.did,
-        name=bilingual(issuer.name_zh, issuer.name_en),
-        url=issuer.url or None,
-        image_url=issuer.image_url or None,
-    )
-    achievement = vc.AchievementSpec(
-        id=absolute_url(f"/credentials/achievements/{template.pk}"),
-        name=bilingual(template.name_zh, template.name_en),
-        description=bilingual(template.description_zh, template.description_en)
-        or bilingual(template.name_zh, template.name_en),
-        criteria_narrative=bilingual(template.criteria_zh, template.criteria_en)
-        or bilingual(template.name_zh, template.name_en),
-        achievement_type=template.achievement_type,
-        image_url=template.image_url or None,
-        alignments=_alignments(template),
-        level=template.level or None,
-        hours=float(template.hours) if template.hours is not None else None,
-        creator=profile,
-        in_language="zh-Hans",
-    )
-    evidence = []
-    if template.evidence_en or template.evidence_zh:
-        evidence.append(
-            vc.EvidenceItem(
-                name=bilingual("学习证据", "Evidence"),
-                narrative=bilingual(template.evidence_zh, template.evidence_en),
-            )
-        )
+    profile = issuer_profile(issuer, key.did)
+    achievement = achievement_spec(template, profile)
     return vc.build_achievement_credential(
         credential_id=credential_id,
         issuer=profile,
@@ -360,6 +446,7 @@ def credential_issue(*, user_id: int, template_id: int, completed_at: datetime) 
     template = CredentialTemplate.objects.get(pk=template_id)
     holder = get_user_model().objects.get(pk=user_id)
     issuer = issuer_for_institution(template.institution_id)
+    evidence = credential_evidence(template, user_id)
     try:
         with transaction.atomic():
             key = issuer.current_key() or issuer_key_create(issuer)
@@ -396,6 +483,7 @@ def credential_issue(*, user_id: int, template_id: int, completed_at: datetime) 
                 issued_at=issued_at,
                 valid_until=valid_until,
                 statuses=statuses,
+                evidence=evidence,
             )
             keypair = issuer_keypair(key)
             signed = vc.sign_credential(

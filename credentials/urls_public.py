@@ -1,5 +1,5 @@
 """Machine endpoints and language-neutral URLs (outside the language prefix): credential
-ids, status lists, DID documents and the QR-code target (the JSON API is credentials.api).
+and achievement ids, status lists, DID documents and the QR-code target (the JSON API is credentials.api).
 
 Included by lms/urls.py as `path("", include("credentials.urls_public"))` before
 i18n_patterns.
@@ -18,6 +18,13 @@ urlpatterns = [
         views.credential_public,
         {"fmt": "json"},
         name="credential_json",
+    ),
+    path("credentials/achievements/<int:pk>", views.achievement_public, name="achievement"),
+    path(
+        "credentials/achievements/<int:pk>.json",
+        views.achievement_public,
+        {"fmt": "json"},
+        name="achievement_json",
     ),
     path("credentials/status/<uuid:public_id>", views.status_list, name="status_list"),
     path(

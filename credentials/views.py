@@ -97,6 +97,40 @@ def credential_public(request, public_id, fmt=None):
 
 
 @require_safe
+def achievement_public(request, pk, fmt=None):
+    """The Achievement's public URL (its `id` in every credential of the template): an HTML
+    page for people, the OB 3.0 Achievement JSON-LD for `Accept: application/ld+json` or
+    `application/json`, and always JSON at `.json`."""
+    found = selectors.achievement_page(pk)
+    if found is None:
+        raise Http404
+    preferred = request.get_preferred_type(["text/html", *JSON_TYPES[1:]])
+    if fmt == "json" or preferred in JSON_TYPES:
+        content_type = (
+            preferred if fmt != "json" and preferred in JSON_TYPES else "application/json"
+        )
+        response = _json_response(
+            json.dumps(found["document"], ensure_ascii=False, indent=2), content_type
+        )
+    else:
+        template = found["template"]
+        response = render(
+            request,
+            "credentials/achievement.html",
+            {
+                "template": template,
+                "issuer": found["issuer"],
+                "document": found["document"],
+                "skills": found["skills"],
+                "json_url": reverse("credentials_public:achievement_json", kwargs={"pk": pk}),
+            },
+        )
+    patch_vary_headers(response, ["Accept", "Accept-Language"])
+    patch_cache_control(response, public=True, max_age=PUBLIC_CACHE_SECONDS)
+    return response
+
+
+@require_safe
 def status_list(request, public_id):
     """A signed BitstringStatusListCredential; verifiers may cache it for a few minutes."""
     found = selectors.status_list_by_public_id(public_id)

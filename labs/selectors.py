@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Max, Q
+from django.db.models.fields.json import KT
 from wagtail.models import Page
 
 from .blocks import JupyterLabBlock, PlcLabBlock, PlcLabConfig, plc_lab_config
@@ -121,3 +122,47 @@ def lab_statistics(lesson_page_id: int, block_id: str, lang: str = "en") -> dict
             for (s, c), n in failing.most_common(10)
         ],
     }
+
+
+def best_passing_attempts(user_id: int, lesson_page_ids: list[int]) -> list[dict[str, Any]]:
+    """The learner's best passing graded attempt at each lab (PLC or Jupyter) in the given
+    lesson pages, for other apps (the credentials app's evidence): [{lesson_page_id,
+    block_id, kind ("plc"/"notebook"), title, score (percent), graded_at, attempt,
+    attempts (graded attempts at that lab)}], highest score first per lab, the earliest
+    such attempt on a tie. One query."""
+    graded = Submission.objects.filter(
+        user_id=user_id, lesson_page_id__in=lesson_page_ids, status=Submission.Status.GRADED
+    ).order_by("lesson_page_id", "block_id", "-score", "graded_at")
+    best: dict[tuple[int, str], dict[str, Any]] = {}
+    counts: Counter[tuple[int, str]] = Counter()
+    # Only the lab's title from the stored configuration (which also holds every scenario).
+    rows = graded.values(
+        "lesson_page_id",
+        "block_id",
+        "kind",
+        "score",
+        "passed",
+        "graded_at",
+        "attempt",
+        title=KT("config__title"),
+    )
+    for row in rows:
+        key = (row["lesson_page_id"], row["block_id"])
+        counts[key] += 1
+        if row.pop("passed") and key not in best:
+            best[key] = {**row, "title": row["title"] or "", "score": float(row["score"] or 0)}
+    return [{**row, "attempts": counts[key]} for key, row in best.items()]
+
+
+def plc_labs(lesson_page_id: int) -> list[tuple[str, PlcLabConfig]]:
+    """The well-configured PLC labs of a live lesson, in page order: [(block_id, config)]."""
+    page = Page.objects.live().filter(pk=lesson_page_id).first()
+    raw = getattr(getattr(page.specific, "body", None), "raw_data", None) if page else None
+    found = []
+    for item in raw or ():
+        if item.get("type") == "plc_lab" and item.get("id"):
+            try:
+                found.append((item["id"], plc_lab_config(item.get("value") or {})))
+            except ValidationError:
+                continue
+    return found

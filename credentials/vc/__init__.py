@@ -13,7 +13,8 @@ Keys and identifiers
 
 Credentials
     ``build_achievement_credential(...)`` with ``IssuerProfile``, ``AchievementSpec``,
-    ``Alignment``, ``EvidenceItem``; ``status_entry(list_credential_url=, index=, purpose=)``;
+    ``Alignment``, ``EvidenceItem``; ``achievement_document(spec)`` (the Achievement alone,
+    as served at its id); ``status_entry(list_credential_url=, index=, purpose=)``;
     ``validate_open_badge(cred) -> [SchemaProblem]``; ``matches_email(cred, email)``.
     ``sign_credential(cred, key, verification_method, cryptosuite="eddsa-rdfc-2022")``.
 
@@ -38,6 +39,7 @@ from .credential import (
     EvidenceItem,
     IssuerProfile,
     SchemaProblem,
+    achievement_document,
     build_achievement_credential,
     email_identity,
     identity_hash,
@@ -105,6 +107,7 @@ __all__ = [
     "UnsafeJsonLdError",
     "Verdict",
     "VerificationResult",
+    "achievement_document",
     "bake_png",
     "build_achievement_credential",
     "decrypt_private_key",

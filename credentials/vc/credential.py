@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,8 @@ from typing import Any
 
 import fastjsonschema
 import jsonschema
+import orjson
+from cachetools import LRUCache
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT4
@@ -180,6 +183,12 @@ class EvidenceItem:
             if value is not None:
                 data[key] = value
         return data
+
+
+def achievement_document(achievement: AchievementSpec) -> dict[str, Any]:
+    """The Achievement on its own, as served at its ``id`` URL (JSON-LD with the VC 2.0 and
+    OB 3.0.3 contexts, the same terms as inside a credential)."""
+    return {"@context": [VC_V2_CONTEXT, OB_V3P0_CONTEXT], **achievement.to_json()}
 
 
 def _normalise_email(email: str) -> str:
@@ -373,16 +382,89 @@ def _refuse_url(uri: str) -> Any:
     raise ValueError(f"schema reference {uri} is not bundled; refusing to fetch it")
 
 
+# The issuer Profile and the Achievement are the same in every credential of a template and
+# take about half of the schema check: the fast path checks them on their own and remembers
+# the ones that passed (by the sha256 of their canonical JSON). In draft-04, a property
+# whose schema is a plain $ref holds exactly when its value, if present, matches the
+# referenced definition, so "the schema without them" and "each of them alone" together are
+# the whole schema (a test compares both ways on fixtures and mutations).
+_SPLIT_PARTS = (
+    # (name, path to the property schema, the definition it refers to)
+    ("issuer", ("properties", "issuer"), "Profile"),
+    ("achievement", ("$defs", "AchievementSubject", "properties", "achievement"), "Achievement"),
+)
+_valid_parts: LRUCache = LRUCache(maxsize=512)
+_parts_lock = threading.Lock()
+
+
+def _refs_to(node: Any, target: str) -> int:
+    if isinstance(node, dict):
+        return (node.get("$ref") == target) + sum(_refs_to(v, target) for v in node.values())
+    if isinstance(node, list):
+        return sum(_refs_to(v, target) for v in node)
+    return 0
+
+
 @functools.cache
-def _fast_validator(vc2: bool) -> Callable[[Any], Any]:
-    """The same schema compiled by fastjsonschema: about ten times faster, used to accept
-    valid credentials quickly; jsonschema then explains any failure."""
-    # fastjsonschema annotates the schema it compiles, so it gets its own copy.
+def _split_validators(vc2: bool) -> tuple[Callable[[Any], Any], dict[str, Callable[[Any], Any]]]:
+    """(the schema without the split-off properties, {part name: its definition alone})."""
+    full = _schema(vc2)
+    # The split is only exact if each property is a bare $ref and the definition holding
+    # the achievement is used in one place (credentialSubject).
+    if _refs_to(full, "#/$defs/AchievementSubject") != 1:
+        raise ContextError("unexpected OB schema layout", code="context_tampered")
+    reduced = copy.deepcopy(full)
+    parts = {}
+    for name, path, definition in _SPLIT_PARTS:
+        parent = functools.reduce(lambda node, key: node[key], path[:-1], reduced)
+        if parent[path[-1]] != {"$ref": f"#/$defs/{definition}"}:
+            raise ContextError("unexpected OB schema layout", code="context_tampered")
+        parent[path[-1]] = {}
+        alone = {
+            "$schema": full["$schema"],
+            "$ref": f"#/$defs/{definition}",
+            "$defs": copy.deepcopy(full["$defs"]),
+        }
+        parts[name] = _compile(alone)
+    return _compile(reduced), parts
+
+
+def _compile(schema: dict[str, Any]) -> Callable[[Any], Any]:
+    """The schema compiled by fastjsonschema: about ten times faster than jsonschema, used to
+    accept valid credentials quickly; jsonschema then explains any failure. References
+    resolve only inside the bundled schema (fastjsonschema annotates what it compiles: give
+    it a copy)."""
     return fastjsonschema.compile(
-        copy.deepcopy(_schema(vc2)),
-        handlers={"http": _refuse_url, "https": _refuse_url},
-        use_formats=True,
+        schema, handlers={"http": _refuse_url, "https": _refuse_url}, use_formats=True
     )
+
+
+def _check_part(vc2: bool, name: str, value: Any) -> None:
+    """Check one split-off part; raises fastjsonschema.JsonSchemaException if invalid."""
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        text = None
+    key = (vc2, name, hashlib.sha256(text).digest()) if text is not None else None
+    if key is not None:
+        with _parts_lock:
+            if _valid_parts.get(key):
+                return
+    _split_validators(vc2)[1][name](value)
+    if key is not None:
+        with _parts_lock:
+            _valid_parts[key] = True
+
+
+def _fast_validate(credential: Mapping[str, Any], vc2: bool) -> None:
+    """The whole schema, through the split validators; raises JsonSchemaException."""
+    reduced, _parts = _split_validators(vc2)
+    reduced(credential)
+    if "issuer" in credential:
+        _check_part(vc2, "issuer", credential["issuer"])
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, dict) and "achievement" in subject:
+        _check_part(vc2, "achievement", subject["achievement"])
 
 
 @dataclass(frozen=True)
@@ -451,7 +533,7 @@ def validate_open_badge(credential: Mapping[str, Any]) -> list[SchemaProblem]:
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     vc2 = first != VC_V1_CONTEXT
     try:
-        _fast_validator(vc2)(credential)
+        _fast_validate(credential, vc2)
         problems: list[SchemaProblem] = []
     except fastjsonschema.JsonSchemaException:
         problems = _schema_problems(credential, vc2)
@@ -495,6 +577,7 @@ __all__ = [
     "EvidenceItem",
     "IssuerProfile",
     "SchemaProblem",
+    "achievement_document",
     "build_achievement_credential",
     "email_identity",
     "identity_hash",

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cachetools import LRUCache
 from pyld import jsonld
 from pyld.canon import URDNA2015
@@ -406,7 +407,10 @@ def expand_cached(document: Mapping[str, Any]) -> None:
     """
     try:
         skeleton = _skeleton(document, _term_names())
-        key = json.dumps(skeleton, sort_keys=True, separators=(",", ":"))
+        try:
+            key: bytes | str = orjson.dumps(skeleton, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # lone surrogates, huge integers: the slower encoder
+            key = json.dumps(skeleton, sort_keys=True, separators=(",", ":"))
     except (_InlineContext, TypeError, ValueError):
         expand(document)
         return

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -84,16 +85,25 @@ def _plain_json(value: Any) -> bool:
     return True
 
 
-def _jcs(value: Any) -> str:
-    """RFC 8785 canonical JSON. Uses the ``rfc8785`` package, or the standard library's
-    encoder where that is provably identical (five times faster; equivalence is tested)."""
-    try:
-        if _plain_json(value):
+def _jcs(value: Any, *, plain: bool = False) -> str:
+    """RFC 8785 canonical JSON. Uses the ``rfc8785`` package, or a plain JSON encoder with
+    sorted keys where that is provably identical (see :func:`_plain_json`; equivalence is
+    tested): orjson (about twenty times faster than rfc8785), else the standard library's.
+    ``plain=True``: the caller has established :func:`_plain_json` already."""
+    if plain or _plain_json(value):
+        try:
+            # orjson writes UTF-8 without spaces, escapes exactly as RFC 8785 section
+            # 3.2.2.2 for these documents and sorts keys by code point; it refuses lone
+            # surrogates and nesting deeper than 254 levels, which the fallbacks handle.
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except orjson.JSONEncodeError:
+            pass
+        try:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             text.encode("utf-8")  # lone surrogates: let rfc8785 report them
             return text
-    except UnicodeEncodeError:
-        pass
+        except (UnicodeEncodeError, RecursionError):
+            pass
     try:
         return rfc8785.dumps(value).decode("utf-8")
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
@@ -101,15 +111,24 @@ def _jcs(value: Any) -> str:
 
 
 def hash_data(
-    unsecured: Mapping[str, Any], proof_config: Mapping[str, Any], cryptosuite: str
+    unsecured: Mapping[str, Any],
+    proof_config: Mapping[str, Any],
+    cryptosuite: str,
+    *,
+    plain_json: bool = False,
 ) -> HashData:
-    """Transform and hash a document and a proof configuration for ``cryptosuite``."""
+    """Transform and hash a document and a proof configuration for ``cryptosuite``.
+
+    ``plain_json=True`` says the document holds no float, no integer beyond 2**53 and no
+    object key from U+D800 up (the verifier learns it while parsing), which spares the JCS
+    transformation one walk over the document.
+    """
     if cryptosuite == RDFC:
         canon_config = jsonld.canonize(proof_config)
         canon_doc = jsonld.canonize(unsecured)
     elif cryptosuite == JCS:
         canon_config = _jcs(proof_config)
-        canon_doc = _jcs(unsecured)
+        canon_doc = _jcs(unsecured, plain=plain_json)
     else:
         raise ProofError(f"unsupported cryptosuite {cryptosuite!r}", code="proof_unsupported")
     try:
@@ -226,9 +245,16 @@ def check_proof_shape(proof: Mapping[str, Any]) -> str:
 
 
 def verify_proof(
-    secured: Mapping[str, Any], proof: Mapping[str, Any], public_key: Ed25519PublicKey
+    secured: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    public_key: Ed25519PublicKey,
+    *,
+    plain_json: bool = False,
 ) -> HashData:
     """Verify one proof of ``secured`` with ``public_key``; :class:`ProofError` if invalid.
+
+    ``plain_json``: see :func:`hash_data` (true of the whole secured document, hence of the
+    document without its proofs and of a proof's ``@context``).
 
     Codes: ``proof_unsupported``, ``proof_malformed``, ``proof_purpose``,
     ``proof_context_mismatch``, ``proof_signature`` (signature does not match: the document
@@ -261,7 +287,7 @@ def verify_proof(
         options["@context"] = doc_ctx
     if suite == RDFC:
         options["@context"] = doc_ctx
-    data = hash_data(unsecured, options, suite)
+    data = hash_data(unsecured, options, suite, plain_json=plain_json)
     try:
         public_key.verify(signature, data.combined)
     except InvalidSignature:

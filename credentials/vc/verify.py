@@ -12,6 +12,8 @@ failed), ``unverified`` (nothing failed, but something could not be checked).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import re
@@ -22,6 +24,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -40,6 +43,8 @@ MAX_RESOLVED_BYTES = 1024 * 1024
 _verified_lists: LRUCache = LRUCache(maxsize=256)
 _verified_lock = threading.Lock()
 _parsed_bodies: LRUCache = LRUCache(maxsize=256)
+# (verification method, document digest) -> (public key, controller); see _resolve_key.
+_resolved_methods: LRUCache = LRUCache(maxsize=1024)
 
 Resolver = Callable[[str], Any]
 """``resolver(url) -> dict | str | bytes | None``: fetch a DID document, controller document
@@ -200,9 +205,23 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _shape_problem(value: Any, depth_limit: int = MAX_DEPTH) -> str | None:
-    """``input_too_deep`` / ``input_too_complex`` if ``value`` nests deeper than
-    ``depth_limit`` or holds more than :data:`MAX_VALUES` JSON values; else None.
+@dataclass(frozen=True)
+class _Scan:
+    """What one walk over a parsed document found."""
+
+    problem: str | None  # input_too_deep / input_too_complex, or None
+    has_float: bool
+    # No float, integers within 2**53, object keys below U+D800: a plain JSON encoder with
+    # sorted keys gives the RFC 8785 form (see proofs._plain_json), no second walk needed.
+    jcs_plain: bool
+
+
+_MAX_SAFE_INT = 2**53 - 1
+
+
+def _scan(value: Any, depth_limit: int = MAX_DEPTH) -> _Scan:
+    """Walk ``value`` once, level by level: nesting deeper than ``depth_limit`` or more
+    than :data:`MAX_VALUES` JSON values is a problem; floats and JCS-plainness are noted.
 
     Iterative, so hostile nesting cannot exhaust the stack. The value count bounds the
     JSON-LD and RDFC work: pyld's cost grows faster than linearly with node count.
@@ -210,33 +229,84 @@ def _shape_problem(value: Any, depth_limit: int = MAX_DEPTH) -> str | None:
     level = [value]
     depth = 0
     count = 0
+    has_float = False
+    plain = True
     while level:
         depth += 1
         count += len(level)
         if count > MAX_VALUES:
-            return "input_too_complex"
+            return _Scan("input_too_complex", has_float, False)
         nested: list[Any] = []
         for node in level:
-            if isinstance(node, dict):
+            kind = type(node)
+            if kind is dict:
                 nested.extend(node.values())
-            elif isinstance(node, list):
+                if plain:
+                    for key in node:
+                        if type(key) is not str or (not key.isascii() and max(key) >= "\ud800"):
+                            plain = False
+                            break
+            elif kind is list:
                 nested.extend(node)
+            elif kind is float:
+                has_float = True
+                plain = False
+            elif kind is int:
+                if not -_MAX_SAFE_INT <= node <= _MAX_SAFE_INT:
+                    plain = False
+            elif kind is not str and kind is not bool and node is not None:
+                plain = False
+                if isinstance(node, (dict, list)):  # subclasses still nest
+                    nested.extend(node.values() if isinstance(node, dict) else node)
         if depth >= depth_limit and any(isinstance(n, (dict, list)) for n in nested):
-            return "input_too_deep"
+            return _Scan("input_too_deep", has_float, False)
         level = nested
-    return None
+    return _Scan(None, has_float, plain)
 
 
-def _check_shape(value: Any) -> None:
-    problem = _shape_problem(value)
+def _shape_problem(value: Any, depth_limit: int = MAX_DEPTH) -> str | None:
+    """``input_too_deep`` / ``input_too_complex`` if ``value`` nests deeper than
+    ``depth_limit`` or holds more than :data:`MAX_VALUES` JSON values; else None."""
+    return _scan(value, depth_limit).problem
+
+
+def _raise_shape(problem: str | None) -> None:
     if problem == "input_too_deep":
         raise _InputProblem(problem, limit=str(MAX_DEPTH))
     if problem:
         raise _InputProblem(problem, limit=str(MAX_VALUES))
 
 
-def _parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
-    """Parse JSON with size and depth limits; raises :class:`_InputProblem`."""
+def _check_shape(value: Any) -> None:
+    _raise_shape(_shape_problem(value))
+
+
+_UNREAD = object()
+
+
+def _loads(text: str) -> tuple[Any, _Scan]:
+    """``json.loads`` semantics, through orjson (twice as fast) when it gives the same
+    value, and the document's :class:`_Scan`.
+
+    orjson refuses what the standard library reads differently (NaN, overflowing numbers,
+    lone surrogate escapes, nesting beyond 1,024 levels), and reads integers beyond 64 bits
+    as floats: text it refuses, and documents holding any float (rare in credentials), are
+    read again by the standard library.
+    """
+    value: Any = _UNREAD
+    with contextlib.suppress(orjson.JSONDecodeError):
+        value = orjson.loads(text)
+    if value is not _UNREAD:
+        scan = _scan(value)
+        if not scan.has_float or scan.problem:
+            return value, scan
+    value = json.loads(text, parse_constant=_reject_constant)
+    return value, _scan(value)
+
+
+def _parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> tuple[Any, bool]:
+    """Parse JSON with size and depth limits: (value, JCS-plain, see :class:`_Scan`);
+    raises :class:`_InputProblem`."""
     if len(text) > limit:
         raise _InputProblem("input_too_large", limit=f"{limit // 1024} KB")
     if isinstance(text, bytes):
@@ -250,16 +320,18 @@ def _parse_json_text(text: str | bytes, *, limit: int = MAX_INPUT_BYTES) -> Any:
     if re.fullmatch(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*", stripped):
         raise _InputProblem("input_jwt")
     try:
-        value = json.loads(stripped, parse_constant=_reject_constant)
+        value, scan = _loads(stripped)
     except RecursionError as exc:
         raise _InputProblem("input_too_deep", limit=str(MAX_DEPTH)) from exc
     except ValueError as exc:
         raise _InputProblem("input_not_json", str(exc)[:200]) from exc
-    _check_shape(value)
-    return value
+    _raise_shape(scan.problem)
+    return value, scan.jcs_plain
 
 
-def _load_input(data: Any) -> dict[str, Any]:
+def _load_input(data: Any) -> tuple[dict[str, Any], bool]:
+    """(the credential as a private dict, whether it is JCS-plain: see :class:`_Scan`)."""
+    plain = False
     if data is None:
         raise _InputProblem("input_empty")
     if isinstance(data, (bytes, bytearray, memoryview)):
@@ -269,11 +341,11 @@ def _load_input(data: Any) -> dict[str, Any]:
                 text = baking.unbake_png(raw)
             except BakingError as exc:
                 raise _InputProblem(exc.code, exc.detail) from exc
-            value = _parse_json_text(text)
+            value, plain = _parse_json_text(text)
         else:
-            value = _parse_json_text(raw)
+            value, plain = _parse_json_text(raw)
     elif isinstance(data, str):
-        value = _parse_json_text(data)
+        value, plain = _parse_json_text(data)
     elif isinstance(data, Mapping):
         _check_shape(data)
         try:
@@ -287,7 +359,7 @@ def _load_input(data: Any) -> dict[str, Any]:
         raise _InputProblem("input_unsupported_type")
     if not isinstance(value, dict):
         raise _InputProblem("input_not_object")
-    return value
+    return value, plain
 
 
 # --- resolution ----------------------------------------------------------------------------
@@ -352,7 +424,7 @@ class _Fetcher:
             doc = _parsed_bodies.get(digest)
         if doc is None:
             try:
-                doc = _parse_json_text(raw, limit=MAX_RESOLVED_BYTES)
+                doc, _plain = _parse_json_text(raw, limit=MAX_RESOLVED_BYTES)
             except _InputProblem as exc:
                 raise _Unresolved(purpose_code, url, f"{url}: {exc.code}") from exc
             if not isinstance(doc, Mapping):
@@ -364,14 +436,29 @@ class _Fetcher:
 
 
 def _resolve_key(vm: str, fetcher: _Fetcher) -> tuple[Ed25519PublicKey, str]:
-    """Return (public key, controller) for a verification method id."""
+    """Return (public key, controller) for a verification method id.
+
+    Successes are remembered: a did:key by its own text (it is the key), a method found in
+    a fetched document by that document's sha256 and the method id, so the credential's
+    proof and its two status lists (and the next credential of the same issuer) resolve the
+    issuer's key once. A changed document has another digest, hence a fresh lookup.
+    """
     if vm.startswith("did:key:"):
         if "#" not in vm:  # a bare did:key DID designates its one key
             vm = keys.did_key_verification_method(vm)
+        memo_key: tuple | None = ("did:key", vm) if len(vm) <= 512 else None
+        with _verified_lock:
+            found = _resolved_methods.get(memo_key) if memo_key else None
+        if found is not None:
+            return found
         try:
-            return keys.find_verification_method(keys.resolve_did_key(vm), vm)
+            found = keys.find_verification_method(keys.resolve_did_key(vm), vm)
         except KeyFormatError as exc:
             raise _Failed("issuer_key_unsupported", vm[:200], exc.detail) from exc
+        if memo_key:
+            with _verified_lock:
+                _resolved_methods[memo_key] = found
+        return found
     if vm.startswith("did:web:"):
         did = vm.split("#", 1)[0]
         try:
@@ -390,10 +477,20 @@ def _resolve_key(vm: str, fetcher: _Fetcher) -> tuple[Ed25519PublicKey, str]:
         doc = fetcher.fetch(url, "issuer_key_unreachable")
     else:
         raise _Failed("issuer_key_unsupported", vm[:200])
+    digest = fetcher.digests.get(url)
+    memo_key = ("document", digest, vm) if digest is not None and len(vm) <= 512 else None
+    with _verified_lock:
+        found = _resolved_methods.get(memo_key) if memo_key else None
+    if found is not None:
+        return found
     try:
-        return keys.find_verification_method(doc, vm)
+        found = keys.find_verification_method(doc, vm)
     except KeyFormatError as exc:
         raise _Failed("issuer_key_not_found", vm[:200], exc.detail) from exc
+    if memo_key:
+        with _verified_lock:
+            _resolved_methods[memo_key] = found
+    return found
 
 
 def _issuer_id(credential: Mapping[str, Any]) -> str | None:
@@ -413,7 +510,7 @@ class _ProofOutcome:
 
 
 def _verify_proofs(
-    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool
+    credential: Mapping[str, Any], fetcher: _Fetcher, jsonld_ok: bool, plain: bool = False
 ) -> _ProofOutcome:
     raw = credential.get("proof")
     if raw is None:
@@ -444,7 +541,7 @@ def _verify_proofs(
     issuer = _issuer_id(credential)
     best: _ProofOutcome | None = None
     for proof in supported:
-        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok)
+        outcome = _verify_one(credential, proof, issuer, fetcher, jsonld_ok, plain)
         if outcome.integrity.outcome is Outcome.PASSED and (
             outcome.issuer_key.outcome is Outcome.PASSED
         ):
@@ -460,6 +557,7 @@ def _verify_one(
     issuer: str | None,
     fetcher: _Fetcher,
     jsonld_ok: bool,
+    plain: bool = False,
 ) -> _ProofOutcome:
     suite = proof.get("cryptosuite")
     vm = proof.get("verificationMethod")
@@ -497,7 +595,7 @@ def _verify_one(
         integrity = _check("integrity", Outcome.UNKNOWN, "integrity_jsonld_failed")
         return _ProofOutcome(proof_ok, integrity, key_check, suite, vm)
     try:
-        proofs.verify_proof(credential, proof, public_key)
+        proofs.verify_proof(credential, proof, public_key, plain_json=plain)
         integrity = _check("integrity", Outcome.PASSED, "integrity_ok")
     except CredentialError as exc:  # ProofError, or JSON-LD errors while canonicalizing
         integrity = _check("integrity", Outcome.FAILED, exc.code, exc.detail, exc.value)
@@ -508,6 +606,13 @@ def _verify_one(
 
 
 def _parse_datetime(value: Any) -> datetime:
+    if isinstance(value, str) and len(value) <= 64:
+        return _parse_datetime_text(value)  # status lists repeat the same dates
+    return _parse_datetime_text.__wrapped__(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_datetime_text(value: Any) -> datetime:
     if not proofs.is_xsd_datetime(value):
         raise ValueError(f"{value!r:.60} is not an XML Schema dateTime")
     text = value.replace("Z", "+00:00")
@@ -797,7 +902,7 @@ def _verify(
     a credential (no status or recipient checks of its own)."""
     checks: list[Check] = []
     try:
-        credential = _load_input(data)
+        credential, plain = _load_input(data)
     except _InputProblem as exc:
         checks.append(_check("parsed", Outcome.FAILED, exc.code, exc.detail, **exc.params))
         return _finish(checks, None, None)
@@ -833,7 +938,7 @@ def _verify(
         checks.append(_check("schema", Outcome.NOT_APPLICABLE, "schema_not_applicable"))
 
     fetcher = _Fetcher(resolver)
-    outcome = _verify_proofs(credential, fetcher, jsonld_ok)
+    outcome = _verify_proofs(credential, fetcher, jsonld_ok, plain)
     checks.extend([outcome.proof, outcome.integrity, outcome.issuer_key])
     checks.extend(_date_checks(credential, now))
     if depth == 0:

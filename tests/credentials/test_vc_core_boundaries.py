@@ -9,11 +9,11 @@ import credentials.vc
 
 CORE = Path(credentials.vc.__file__).parent
 ALLOWED = {
-    "__future__", "base64", "binascii", "collections", "copy", "dataclasses", "datetime",
+    "__future__", "base64", "binascii", "collections", "contextlib", "copy", "dataclasses", "datetime",
     "enum", "functools", "gzip", "hashlib", "hmac", "io", "json", "os", "pathlib", "re",
     "secrets", "struct", "threading", "types", "typing", "urllib", "uuid", "zlib",
     "base58", "cachetools", "cryptography", "fastjsonschema", "jsonschema", "PIL", "pyld",
-    "referencing", "rfc8785",
+    "referencing", "rfc8785", "orjson",
 }  # fmt: skip
 
 

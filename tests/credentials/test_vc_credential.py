@@ -141,3 +141,74 @@ def test_every_optional_field_is_defined_and_schema_valid() -> None:
     assert vc.validate_open_badge(cred) == []
     assert cred["credentialSubject"]["achievement"]["tag"] == ["plc", "level:3", "hours:12.5"]
     assert cred["credentialStatus"]["statusPurpose"] == "revocation"  # one entry: an object
+
+
+def _mutations(cred: dict) -> list[dict]:
+    """Variants that break (or keep) the schema in the issuer, the achievement and
+    elsewhere, including parts the fast path remembers once they passed."""
+    out = [cred]
+    edits = [
+        ("issuer", "name", 5),
+        ("issuer", "type", "Profile"),
+        ("issuer", "url", 7),
+        ("issuer", "image", {"id": 3}),
+        ("achievement", "criteria", "not an object"),
+        ("achievement", "type", 3),
+        ("achievement", "name", None),
+        ("achievement", "alignment", [{"type": ["Alignment"], "targetName": "x"}]),
+        ("achievement", "creator", {"id": 5, "type": ["Profile"]}),
+        ("achievement", "tag", "not a list"),
+        ("credential", "validFrom", "yesterday"),
+        ("credential", "credentialSchema", "x"),
+        ("credential", "issuer", "did:web:example.com"),
+    ]
+    for where, key, value in edits:
+        variant = copy.deepcopy(cred)
+        subject = variant.get("credentialSubject")
+        target = {
+            "issuer": variant.get("issuer"),
+            "achievement": subject.get("achievement") if isinstance(subject, dict) else None,
+            "credential": variant,
+        }[where]
+        if isinstance(target, dict):
+            target[key] = value
+            out.append(variant)
+    if "credentialSubject" in cred:
+        listed = copy.deepcopy(cred)
+        listed["credentialSubject"] = [listed["credentialSubject"]]
+        out.append(listed)
+    return out
+
+
+def test_split_schema_fast_path_agrees_with_the_whole_schema() -> None:
+    """The fast path (schema without issuer and achievement, each of them checked alone and
+    remembered once valid) accepts and refuses exactly what the whole compiled schema does,
+    on every 1EdTech fixture and OB example, and on mutations of issuer, achievement and
+    the rest, checked twice so the second pass goes through the remembered parts."""
+    import fastjsonschema
+    from vc_paths import OB_FIXTURES, OB_SPEC, load_json
+
+    from credentials.vc import credential
+
+    samples = [issue(Institution()), issue(Institution(), cryptosuite="eddsa-jcs-2022")]
+    samples += [load_json(p) for p in sorted(OB_FIXTURES.rglob("*.json"))]
+    samples += [load_json(p) for p in sorted(OB_SPEC.rglob("*.json"))]
+    cases = [m for s in samples if isinstance(s, dict) for m in _mutations(s)]
+    verdicts = {True: 0, False: 0}
+    for vc2 in (True, False):
+        whole = credential._compile(copy.deepcopy(credential._schema(vc2)))
+        for _round in range(2):
+            for case in cases:
+                try:
+                    whole(case)
+                    expected = True
+                except fastjsonschema.JsonSchemaException:
+                    expected = False
+                try:
+                    credential._fast_validate(case, vc2)
+                    got = True
+                except fastjsonschema.JsonSchemaException:
+                    got = False
+                assert got == expected, (vc2, case)
+                verdicts[expected] += 1
+    assert verdicts[True] > 20 and verdicts[False] > 100  # both outcomes are exercised

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from vc_paths import OB_SPEC, W3C, load_json, read_text
 
@@ -135,7 +137,8 @@ def test_w3c_proof_set_reproduced_and_each_proof_verifies() -> None:
 
 def _random_json(rng, depth: int = 0):
     alphabet = ["a", "Z", "0", " ", '"', "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "é", "中",
-                "\u2028", "\ue000", "\uffff", "😀", "𝄞"]  # fmt: skip
+                "\u2028", "\ue000", "\uffff", "😀", "𝄞", "\b", "\f", "\r", "\x1b", "/", "<",
+                "\u0080", "\u00ff", "\ud7ff"]  # fmt: skip
 
     def text() -> str:
         return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
@@ -155,8 +158,8 @@ def _random_json(rng, depth: int = 0):
 
 
 def test_jcs_fast_path_is_identical_to_rfc8785() -> None:
-    """The standard-library fast path gives exactly the rfc8785 package's output (or falls
-    back to it) for 3,000 random documents with tricky strings, keys, floats and integers,
+    """The fast path (orjson, else the standard library) gives exactly the rfc8785 package's
+    output (or falls back to it) for 3,000 random documents with tricky strings, keys, floats and integers,
     and for every published vector and fixture."""
     import random
 
@@ -171,5 +174,39 @@ def test_jcs_fast_path_is_identical_to_rfc8785() -> None:
     for value in samples:
         expected = rfc8785.dumps(value).decode("utf-8")
         assert proofs._jcs(value) == expected
-        fast_used += proofs._plain_json(value)
+        if proofs._plain_json(value):
+            fast_used += 1
+            # the standard-library fallback (used when orjson refuses a document) agrees too
+            plain = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            assert plain == expected
     assert fast_used > 100  # the fast path is actually exercised
+
+
+def test_parser_scan_knows_which_documents_jcs_may_encode_plainly() -> None:
+    """The verifier's parsing walk tells JCS whether the plain encoder is exact; it agrees
+    with the JCS check itself on random documents with floats, huge integers and keys
+    beyond U+D800, and eddsa-jcs-2022 proofs over them verify with the flag it gives."""
+    import random
+
+    from credentials.vc import verify
+
+    rng = random.Random(2022)
+    key = _w3c_key()
+    plain_seen = {True: 0, False: 0}
+    for n in range(400):
+        doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "n": n}
+        doc["data"] = _random_json(rng)
+        if n % 5 == 0:
+            doc["big"] = 2.0**60 + n
+        if n % 7 == 0:
+            doc["\U0001d11e key"] = "astral key"
+        signed = proofs.sign_credential(doc, key, "did:key:z6Mk#k", proofs.JCS)
+        value, scan = verify._loads(json.dumps(signed, ensure_ascii=False))
+        assert scan.problem is None
+        assert scan.jcs_plain == proofs._plain_json(value)
+        plain_seen[scan.jcs_plain] += 1
+        proofs.verify_proof(value, value["proof"], key.public_key, plain_json=scan.jcs_plain)
+    assert plain_seen[True] > 20 and plain_seen[False] > 20
+    # integers beyond 2**53 cannot be JCS-encoded plainly (RFC 8785 reads them as doubles)
+    _value, scan = verify._loads('{"i": 9007199254740993}')
+    assert not scan.jcs_plain

@@ -272,3 +272,24 @@ def test_random_mutations_never_crash_and_are_never_valid(suite: str, rounds: in
         if result.verdict == "valid":
             assert suite == vc.RDFC and cred["proof"] == original["proof"], cred
             assert jsonld.canonize(unsigned(cred)) == jsonld.canonize(unsigned(original))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"big": 123456789012345678901234567890, "neg": -9223372036854775809}',
+        '{"f": 1.0, "g": 1e400, "h": -0.0, "i": 1E2}',
+        '{"a": 1, "a": 2}',
+        '{"s": "\\ud800 lone surrogate escape", "t": "\\u0000\\u001f\\u007f \\u2028"}',
+        '{"k": 9007199254740993, "l": [true, false, null, "中文"]}',
+    ],
+)
+def test_fast_parser_reads_exactly_what_the_standard_library_reads(text: str) -> None:
+    """The orjson fast path never changes a value: huge integers stay integers, floats and
+    overflowing numbers, duplicate keys and lone surrogate escapes read as json.loads reads
+    them (the signature is checked over what was read)."""
+    got, _scan = vc.verify._loads(text)
+    expected = json.loads(text)
+    assert got == expected
+    assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True)
+    assert [type(v) for v in got.values()] == [type(v) for v in expected.values()]

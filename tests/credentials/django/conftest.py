@@ -66,6 +66,8 @@ def fake_courses(monkeypatch):
     monkeypatch.setattr("credentials.institutions.course_summary", fake.course_summary)
     monkeypatch.setattr("credentials.institutions.program_summary", fake.course_summary)
     monkeypatch.setattr("credentials.institutions.institution_summary", lambda _id: INSTITUTION)
+    # Fake programmes have no real courses: their credentials carry no learner results.
+    monkeypatch.setattr("credentials.learning.program_course_ids", lambda _id: [])
     return fake
 
 

@@ -91,6 +91,7 @@ def test_demo_issues_a_valid_and_a_revoked_credential(django_user_model, monkeyp
     django_user_model.objects.create_user(email=demo.DEMO_LEARNER_EMAIL, password="x")
     fake = types.ModuleType("courses.selectors")
     fake.completed_courses = lambda user_id: [101, 102]
+    fake.lesson_records = lambda course_ids: []  # the fake courses have no lessons
     monkeypatch.setitem(sys.modules, "courses.selectors", fake)
     monkeypatch.setattr("courses.selectors", fake, raising=False)
     out = io.StringIO()

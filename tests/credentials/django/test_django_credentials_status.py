@@ -199,3 +199,25 @@ def test_staff_of_another_institution_cannot_change_or_see(
     assert client.get(f"/admin/credentials/issued/{credential.pk}/").status_code in (302, 403)
     fake.staff_institution_ids = lambda user_id: [7]
     services.credential_status_change(credential.pk, action="suspend", reason="x", actor=other)
+
+
+def test_status_changes_show_at_once_after_warm_verifications(issue, staff):
+    """The verifier caches what it derives from a status list (parsed document, checked
+    signature, decoded bits) keyed by the list's content: a credential verified many times
+    is reported suspended, valid again, then revoked right after each change."""
+    credential = issue()
+    other = issue(102)
+    for _ in range(3):
+        assert verify_data(credential.document).is_valid
+        assert verify_data(other.document).is_valid
+    services.credential_status_change(credential.pk, action="suspend", reason="Audit", actor=staff)
+    report = verify_data(credential.document)
+    assert _check(report, "suspension").outcome == "failed"
+    assert verify_data(other.document).is_valid  # same list, its own bit still clear
+    services.credential_status_change(credential.pk, action="reinstate", reason="OK", actor=staff)
+    assert verify_data(credential.document).is_valid
+    services.credential_status_change(credential.pk, action="revoke", reason="Fraud", actor=staff)
+    report = verify_data(credential.document)
+    assert report.verdict == "invalid"
+    assert _check(report, "revocation").outcome == "failed"
+    assert verify_data(other.document).is_valid
