@@ -551,6 +551,14 @@ def credential_in_reach(credential: IssuedCredential, user) -> bool:
     return allowed is None or credential.issuer_key.issuer.institution_id in allowed
 
 
+# Audit log kinds (lms.accounts AuditEvent.Kind) of each status change.
+_AUDIT_KINDS = {
+    StatusChange.Action.REVOKE: "credential_revoked",
+    StatusChange.Action.SUSPEND: "credential_suspended",
+    StatusChange.Action.REINSTATE: "credential_reinstated",
+}
+
+
 def credential_status_change(
     credential_id: int, *, action: str, reason: str, actor=None
 ) -> IssuedCredential:
@@ -597,6 +605,15 @@ def credential_status_change(
             action=action,
             reason=reason,
             actor=actor if actor is not None and actor.is_authenticated else None,
+        )
+        from lms import services as lms_services
+
+        lms_services.audit_record(
+            _AUDIT_KINDS[action],
+            actor.pk if actor is not None and actor.is_authenticated else None,
+            credential.holder_id,
+            f"{action}: {credential.public_id}",
+            {"credential": str(credential.public_id), "action": action, "reason": reason},
         )
     logger.info(
         "credentials: status changed",

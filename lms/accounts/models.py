@@ -26,6 +26,8 @@ class AuditEvent(models.Model):
         DATA_EXPORTED = "data_exported", _("Personal data exported")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
         CREDENTIAL_REVOKED = "credential_revoked", _("Credential revoked")
+        CREDENTIAL_SUSPENDED = "credential_suspended", _("Credential suspended")
+        CREDENTIAL_REINSTATED = "credential_reinstated", _("Credential reinstated")
         ORGANIZATION = "organization", _("Organisation change")
         SPONSORSHIP = "sponsorship", _("Sponsorship code")
         PROFILE_VISIBILITY = "profile_visibility", _("Talent profile visibility")

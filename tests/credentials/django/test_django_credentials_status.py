@@ -123,6 +123,29 @@ def test_staff_revoke_from_the_wagtail_admin(issue, staff, client):
     assert "Certificate obtained by fraud" in page
 
 
+def test_status_changes_are_in_the_audit_log(issue, staff, client):
+    """Revoke, suspend and reinstate each leave an audit event with actor, holder and reason,
+    which platform admins read in the audit log."""
+    from lms.accounts.models import AuditEvent
+
+    credentials = [issue(), issue(page_id=102)]
+    client.force_login(staff)
+    base = "/admin/credentials/issued/{}/"
+    client.post(base.format(credentials[0].pk), {"action": "suspend", "reason": "Under review"})
+    client.post(base.format(credentials[0].pk), {"action": "reinstate", "reason": "Cleared"})
+    client.post(base.format(credentials[1].pk), {"action": "revoke", "reason": "Fraud"})
+    events = list(AuditEvent.objects.filter(kind__startswith="credential_").order_by("pk"))
+    assert [e.kind for e in events] == [
+        "credential_suspended",
+        "credential_reinstated",
+        "credential_revoked",
+    ]
+    assert all(e.actor_id == staff.pk for e in events)
+    assert {e.subject_id for e in events} == {credentials[0].holder_id}
+    assert [e.data["reason"] for e in events] == ["Under review", "Cleared", "Fraud"]
+    assert events[2].data["credential"] == str(credentials[1].public_id)
+
+
 def test_admin_refuses_a_change_without_reason(issue, staff, client):
     """The form insists on a reason and nothing changes."""
     credential = issue()
