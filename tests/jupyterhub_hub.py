@@ -112,3 +112,16 @@ def jupyterhub_server(tmp_path_factory):
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture
+def hub_settings(settings, jupyterhub_server):
+    """The site's JUPYTERHUB_* settings pointed at the test hub; yields its public URL."""
+    api, public, token = jupyterhub_server
+    settings.JUPYTERHUB_API_URL = api
+    settings.JUPYTERHUB_PUBLIC_URL = public
+    settings.JUPYTERHUB_API_TOKEN = token
+    settings.JUPYTERHUB_TOKEN_TTL = 600
+    # a loaded CI machine may take a while to start a single-user server
+    settings.JUPYTERHUB_SPAWN_TIMEOUT = 120
+    return public

@@ -86,19 +86,8 @@ def _wait_saved(user_id, lesson_id, block_id, name, text, timeout=60.0):
         time.sleep(0.5)
 
 
-@pytest.fixture
-def hub(settings, jupyterhub_server):
-    api, public, token = jupyterhub_server
-    settings.JUPYTERHUB_API_URL = api
-    settings.JUPYTERHUB_PUBLIC_URL = public
-    settings.JUPYTERHUB_API_TOKEN = token
-    settings.JUPYTERHUB_TOKEN_TTL = 600
-    settings.JUPYTERHUB_SPAWN_TIMEOUT = 120
-    return public
-
-
 def test_learner_opens_their_notebook_server_and_gets_each_check_graded(
-    live_server, chromium_browser, hub
+    live_server, chromium_browser, hub_settings
 ):
     """From the lesson the learner opens the lab, is provisioned on the hub, reaches their own
     JupyterLab with the course's notebook, completes part of it, submits, and sees which
