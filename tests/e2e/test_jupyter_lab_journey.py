@@ -74,11 +74,16 @@ def _jupyter_lesson(user):
 
 def _wait_saved(user_id, lesson_id, block_id, name, text, timeout=60.0):
     """Until the learner's server holds the notebook with ``text`` (JupyterLab saved it)."""
+    from labs.jupyterhub.client import HubError
     from labs.jupyterhub.service import notebook_fetch
 
     deadline = time.monotonic() + timeout
+    cells: list = []
     while True:
-        cells = notebook_fetch(user_id, lesson_id, block_id, name)["cells"]
+        try:
+            cells = notebook_fetch(user_id, lesson_id, block_id, name)["cells"]
+        except HubError:  # read while JupyterLab was writing it ("Unreadable Notebook")
+            cells = []
         if any(text in "".join(cell["source"]) for cell in cells):
             return
         if time.monotonic() > deadline:
