@@ -137,18 +137,18 @@ def test_submission_survives_a_killed_worker_and_is_graded_once(lab, learner, tm
 
 def test_a_worker_of_the_notebook_queue_alone_grades_notebooks(lab, learner, tmp_path):
     """A submitted notebook goes where CELERY_TASK_ROUTES sends the notebook task: a worker
-    consuming only that queue grades it (no default-queue worker is running)."""
+    consuming only the configured notebook queue grades it (no default-queue worker runs)."""
     import nbformat
+    import redis
+    from django.conf import settings
 
     from labs import services
-    from labs.tasks import grade_notebook_submission
 
     lesson, block_id, _course = lab
-    queue, log = f"notebooks-{uuid.uuid4().hex[:8]}", tmp_path / "worker.log"
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_routes
+    queue, log = settings.LABS_NOTEBOOK_QUEUE, tmp_path / "worker.log"
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue)  # nothing left from a past run
+    previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    celery_app.conf.task_routes = {grade_notebook_submission.name: {"queue": queue}}
-    celery_app.amqp.flush_routes()
     worker = _worker(queue, log)
     try:
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("level = 50")])
@@ -171,8 +171,7 @@ def test_a_worker_of_the_notebook_queue_alone_grades_notebooks(lab, learner, tmp
         assert checks["level"]["passed"] and not checks["wrong"]["passed"]
         assert checks["wrong"]["message"] == "not 60"
     finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_routes = previous
-        celery_app.amqp.flush_routes()
+        celery_app.conf.task_always_eager = previous
         if worker.poll() is None:
             worker.terminate()
             try:
