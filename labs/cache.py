@@ -30,8 +30,59 @@ class _ReusingClient(RedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` without a client object per call."""
+    """``django.core.cache.backends.redis.RedisCache`` without a client object per call.
+
+    It also offers :meth:`set_if_revision`, a compare-and-set in one round trip that the
+    live sandboxes use to store a step without reading the state first.
+    """
 
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
+        self._scripts: dict[int, Any] = {}
+
+    def _script(self) -> tuple[Any, Any]:
+        client = self._cache.get_client(write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_SET_IF_REVISION)
+        return client, script
+
+    def set_if_revision(
+        self, key: str, expected: str, value: Any, revision: str, timeout: int
+    ) -> tuple[bool, Any]:
+        """Store ``value`` under ``key`` with ``revision`` if ``expected`` is the stored one.
+
+        Returns ``(True, None)`` when written, else ``(False, current)`` with the value now
+        stored (None when the key is missing or expired): the caller redoes its work from it.
+        An empty ``expected`` writes unconditionally. Values stored here read back with
+        :meth:`get` like any other.
+        """
+        client, script = self._script()
+        value_key = self.make_and_validate_key(key)
+        serializer = self._cache._serializer
+        answer = script(
+            keys=[value_key, value_key + ":rev"],
+            args=[expected, serializer.dumps(value), revision, max(1, int(timeout))],
+            client=client,
+        )
+        if answer[0] == 1:
+            return True, None
+        current = answer[1] if len(answer) > 1 else None
+        return False, None if current is None else serializer.loads(current)
+
+
+# Compare-and-set of a value kept with a revision in a second key. KEYS: value, revision;
+# ARGV: expected revision ("" = write unconditionally), value, new revision, ttl in seconds.
+# Answers 1 when written, else the value now stored (nil when there is none).
+_SET_IF_REVISION = """
+if ARGV[1] ~= '' then
+  local rev = redis.call('GET', KEYS[2])
+  if rev ~= ARGV[1] or redis.call('EXISTS', KEYS[1]) == 0 then
+    return {0, redis.call('GET', KEYS[1])}
+  end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
+redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
+return {1}
+"""

@@ -150,12 +150,28 @@ def sandbox_create(owner: Owner, plant: str, source: str, *, allow_faults: bool)
     return sandbox_id
 
 
-def _store(sandbox_id: str, state: dict[str, Any], ttl: int) -> str:
-    """Write the sandbox with a fresh revision; returns the revision."""
+def _store(sandbox_id: str, state: dict[str, Any], ttl: int, expected: str = "") -> str | None:
+    """Write the sandbox with a fresh revision; returns the revision.
+
+    With ``expected`` (only on a cache offering ``set_if_revision``, i.e. Redis) the write
+    happens only if the stored revision is still ``expected``; otherwise nothing is written
+    and None is returned, with the state now stored left in ``state["current"]``.
+    """
     rev = secrets.token_hex(8)
     state["rev"] = rev
-    cache.set(KEY.format(sandbox_id), state, ttl)
+    if _compare_and_set():
+        written, current = cache.set_if_revision(KEY.format(sandbox_id), expected, state, rev, ttl)
+        if not written:
+            state["current"] = current
+            return None
+    else:
+        cache.set(KEY.format(sandbox_id), state, ttl)
     return rev
+
+
+def _compare_and_set() -> bool:
+    """True when the cache stores a step in one round trip (``labs.cache.RedisCache``)."""
+    return callable(getattr(cache, "set_if_revision", None))
 
 
 # Simulations this process stepped last, by sandbox id, with the revision they were stored
@@ -196,7 +212,11 @@ def _check_id(sandbox_id: Any) -> None:
 
 def _load(user_id: int, sandbox_id: Any) -> dict[str, Any]:
     _check_id(sandbox_id)
-    state = cache.get(KEY.format(sandbox_id))
+    return _owned(user_id, cache.get(KEY.format(sandbox_id)))
+
+
+def _owned(user_id: int, state: dict[str, Any] | None) -> dict[str, Any]:
+    """``state`` when it exists and belongs to ``user_id``; else the stale-sandbox refusal."""
     if state is None:
         raise SandboxError(
             "stale",
@@ -232,7 +252,13 @@ def _restore(state: dict[str, Any]) -> tuple[PlantSimulation, Program]:
         program = _program_for(state)
     except ProgramRejected as exc:  # cannot happen for a source that compiled before
         raise SandboxError("stale", _("The sandbox's program is no longer valid."), 410) from exc
-    sim = PlantSimulation.restore(program, state["snap"])
+    try:
+        sim = PlantSimulation.restore(program, state["snap"])
+    except (KeyError, TypeError, ValueError) as exc:
+        # a snapshot this version cannot read (older format, damaged entry): start again
+        raise SandboxError(
+            "stale", _("This sandbox cannot be continued. Press Reset to start a new one."), 410
+        ) from exc
     sim.resync()
     return sim, program
 
@@ -326,14 +352,38 @@ def sandbox_step(user_id: int, sandbox_id: Any, data: Any, *, lang: str = "en") 
     """
     actions, advance, watch = parse_step(data)
     _check_id(sandbox_id)
+    ttl = _setting("LABS_SANDBOX_TTL", 1800)
     # taken out of the hot table while in use: a failure below leaves no half-stepped copy
     hot = _hot_take(sandbox_id)
-    state = _load(user_id, sandbox_id)
-    if hot is not None and state.get("rev") == hot[0]:
+    if hot is not None and _compare_and_set() and hot[2]["owner"][0] == user_id:
+        # One round trip: step the in-memory copy, then store it only if the cache still
+        # holds the revision it was stored under. Otherwise the answer carries the state
+        # another process wrote (or None when expired) and the step is done again from it.
+        rev, sim, meta = hot
+        _step(sim, actions, advance, meta, lang)
+        state = {**meta, "snap": sim.snapshot()}
+        new_rev = _store(sandbox_id, state, ttl, expected=rev)
+        if new_rev is not None:
+            _hot_put(sandbox_id, new_rev, sim, meta)
+            return sandbox_view(sim, watch, lang)
+        state, hot = _owned(user_id, state["current"]), None  # the copy was stepped: drop it
+    else:
+        state = _load(user_id, sandbox_id)
+    if hot is not None and state.get("rev") == hot[0] and hot[2]["owner"][0] == user_id:
         _rev, sim, meta = hot
     else:
         sim, _program = _restore(state)
         meta = {k: v for k, v in state.items() if k not in ("snap", "rev")}
+    _step(sim, actions, advance, meta, lang)
+    state = {**meta, "snap": sim.snapshot()}
+    new_rev = _store(sandbox_id, state, ttl)
+    _hot_put(sandbox_id, new_rev, sim, meta)
+    return sandbox_view(sim, watch, lang)
+
+
+def _step(
+    sim: PlantSimulation, actions: list[dict[str, Any]], advance: int, meta: dict, lang: str
+) -> None:
     for action in actions:
         try:
             _apply(sim, action, meta["allow_faults"])
@@ -344,10 +394,6 @@ def sandbox_step(user_id: int, sandbox_id: Any, data: Any, *, lang: str = "en") 
         except (TypeError, ValueError) as exc:
             raise _bad(_("Bad value in %(action)s.") % {"action": str(action)[:80]}) from exc
     sim.run_for(advance)
-    state = {**meta, "snap": sim.snapshot()}
-    new_rev = _store(sandbox_id, state, _setting("LABS_SANDBOX_TTL", 1800))
-    _hot_put(sandbox_id, new_rev, sim, meta)
-    return sandbox_view(sim, watch, lang)
 
 
 def sandbox_view(sim: PlantSimulation, watch: list[str], lang: str) -> dict[str, Any]:

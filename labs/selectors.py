@@ -81,6 +81,11 @@ def attempts(user_id: int, lesson_page_id: int, block_id: str) -> list[Submissio
     )
 
 
+def submission_kind(submission_id: int) -> str | None:
+    """The kind of a stored submission (``plc`` or ``notebook``); None when there is none."""
+    return Submission.objects.filter(pk=submission_id).values_list("kind", flat=True).first()
+
+
 def attempts_used(user_id: int, lesson_page_id: int, block_id: str) -> int:
     """How many attempts the learner has submitted."""
     return Submission.objects.filter(

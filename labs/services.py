@@ -150,7 +150,7 @@ def notebook_submission_create(
     """Store a notebook (as fetched from the learner's server) and queue its grading."""
     import json
 
-    from .tasks import grade_submission
+    from .tasks import grade_notebook_submission
 
     with transaction.atomic():
         used = selectors.attempts_used(user_id, lesson_page_id, block_id)
@@ -163,7 +163,7 @@ def notebook_submission_create(
             source=json.dumps(notebook),
             config=config,
         )
-        grade_submission.delay_on_commit(submission.pk)
+        grade_notebook_submission.delay_on_commit(submission.pk)
     return submission
 
 

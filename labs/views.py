@@ -144,7 +144,7 @@ def plc_lab_report(request, lesson_id: int, block_id: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def jupyter_lab(request, lesson_id: int, block_id: str):
-    """Open the learner's notebook server (POST provisions it and redirects there)."""
+    """The Jupyter lab page; POST provisions the learner's notebook server and links to it."""
     ref = selectors.lab_block(lesson_id, block_id, "jupyter_lab")
     if ref is None:
         raise Http404(_("This lab does not exist or is not published."))
@@ -155,6 +155,7 @@ def jupyter_lab(request, lesson_id: int, block_id: str):
     configured = hub_configured()
     notebook_doc = ref.value.get("notebook")
     notebook_name = _notebook_name(notebook_doc)
+    access = None
     if request.method == "POST" and configured:
         notebook = None
         if notebook_doc is not None:
@@ -168,7 +169,6 @@ def jupyter_lab(request, lesson_id: int, block_id: str):
                 _("The notebook server could not be started: %(reason)s") % {"reason": exc.message},
             )
             return redirect(request.path)
-        return redirect(f"{access.url}?token={access.token}")
     attempts = selectors.attempts(request.user.pk, lesson_id, block_id)
     return render(
         request,
@@ -177,6 +177,10 @@ def jupyter_lab(request, lesson_id: int, block_id: str):
             "value": ref.value,
             "lesson": ref.lesson,
             "configured": configured,
+            # a link, not a redirect: the site's CSP (form-action 'self') forbids a form
+            # submission from ending on the hub, and a link opens in its own tab
+            "notebook_url": f"{access.url}?token={access.token}" if access else None,
+            "notebook_expires_at": access.expires_at if access else None,
             "attempts": [submission_json(a, engine_lang()) for a in attempts],
             "submit_url": reverse("labs:jupyter_submit", args=[lesson_id, block_id]),
         },

@@ -15,6 +15,9 @@ import pytest
 
 from lms.i18n_build import compile_catalogues
 
+# the `jupyterhub_server` fixture: one real JupyterHub per test session
+pytest_plugins = ["tests.jupyterhub_hub"]
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

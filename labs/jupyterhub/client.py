@@ -19,6 +19,8 @@ from urllib.parse import quote
 import httpx
 
 PAGINATION = "application/jupyterhub-pagination+json"
+# seconds a stop request may take: above JupyterHub's slow_stop_timeout (10 s by default)
+STOP_TIMEOUT = 30.0
 
 
 class HubError(Exception):
@@ -177,7 +179,10 @@ class JupyterHubClient:
             )
         except httpx.TimeoutException as exc:
             raise HubUnavailable(
-                0, f"no answer within {self.timeout:g} s ({exc})", method=method, path=path
+                0,
+                f"no answer within {timeout or self.timeout:g} s ({exc})",
+                method=method,
+                path=path,
             ) from exc
         except httpx.TransportError as exc:
             raise HubUnavailable(0, f"cannot connect: {exc}", method=method, path=path) from exc
@@ -327,8 +332,14 @@ class JupyterHubClient:
     def stop_server(self, name: str, server_name: str, *, remove: bool = False) -> bool:
         """Stop the named server (and forget it when ``remove``); False when it did not exist."""
         body = {"remove": True} if remove else None
+        # the hub answers a stop only after up to its slow_stop_timeout (10 s by default, then
+        # 202 "pending"): a client timeout of the same length would race it
         result = self._request(
-            "DELETE", self._user_path(name, server_name), body=body, ok_missing=True
+            "DELETE",
+            self._user_path(name, server_name),
+            body=body,
+            ok_missing=True,
+            timeout=max(self.timeout, STOP_TIMEOUT),
         )
         return result is not None
 

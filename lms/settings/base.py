@@ -152,6 +152,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 }
+# Learner notebooks are graded on their own queue: run a separate worker for it
+# (`celery -A lms worker -Q notebooks`) where the platform's secrets are not (README).
+LABS_NOTEBOOK_QUEUE = env("LABS_NOTEBOOK_QUEUE", default="notebooks")
+CELERY_TASK_ROUTES = {"labs.tasks.grade_notebook_submission": {"queue": LABS_NOTEBOOK_QUEUE}}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lms.tasks.worker_heartbeat", "schedule": 60.0},
     "labs-reap-realtime": {"task": "labs.tasks.reap_realtime_endpoints", "schedule": 60.0},
@@ -293,6 +297,10 @@ LABS_REALTIME_PORTS = tuple(env.list("LABS_REALTIME_PORTS", cast=int, default=[1
 LABS_REALTIME_MAX_TOTAL = env.int("LABS_REALTIME_MAX_TOTAL", default=20)
 LABS_REALTIME_IDLE_SECONDS = env.int("LABS_REALTIME_IDLE_SECONDS", default=600)
 LABS_REALTIME_MAX_SECONDS = env.int("LABS_REALTIME_MAX_SECONDS", default=3600)
+# Notebook grading: limits of the child process that runs a learner's notebook.
+LABS_NOTEBOOK_TIMEOUT = env.int("LABS_NOTEBOOK_TIMEOUT", default=90)
+LABS_NOTEBOOK_CPU_SECONDS = env.int("LABS_NOTEBOOK_CPU_SECONDS", default=60)
+LABS_NOTEBOOK_MEMORY_MB = env.int("LABS_NOTEBOOK_MEMORY_MB", default=1024)
 # JupyterHub for Jupyter labs; empty means "not configured" (the block says so).
 JUPYTERHUB_API_URL = env("JUPYTERHUB_API_URL", default="")
 JUPYTERHUB_PUBLIC_URL = env("JUPYTERHUB_PUBLIC_URL", default="")

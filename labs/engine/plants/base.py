@@ -8,9 +8,10 @@ seeded generator, so two runs with the same seed and the same PLC outputs are id
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from .rng import SeededRandom
 
 DIRECTIONS = ("input", "output")
 
@@ -195,7 +196,7 @@ class Plant:
 
     def reset(self) -> None:
         """Back to the initial state with the original seed; faults cleared, buttons released."""
-        self.rng = random.Random(self.seed)
+        self.rng = SeededRandom(self.seed)
         self.time_ms = 0
         self.faults = _Faults()
         self.panel = {p.name: p.normally_closed for p in self.inputs_io if p.operator}
@@ -428,7 +429,6 @@ class Plant:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole plant state as JSON-compatible data."""
-        version, internal, gauss = self.rng.getstate()
         own = {
             k: v
             for k, v in vars(self).items()
@@ -437,7 +437,7 @@ class Plant:
         return {
             "plant": self.name,
             "fields": own,
-            "rng": [version, list(internal), gauss],
+            "rng": self.rng.state,
             "faults": {
                 "inputs": dict(self.faults.inputs),
                 "outputs": dict(self.faults.outputs),
@@ -452,8 +452,7 @@ class Plant:
         plant = cls(seed=snap["fields"].get("seed", 0))
         for key, value in snap["fields"].items():
             setattr(plant, key, _copy(value))
-        version, internal, gauss = snap["rng"]
-        plant.rng.setstate((version, tuple(internal), gauss))
+        plant.rng = SeededRandom.from_state(snap["rng"])
         faults = snap["faults"]
         plant.faults = _Faults(
             dict(faults["inputs"]),

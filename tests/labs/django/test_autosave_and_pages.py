@@ -170,3 +170,59 @@ def test_editors_are_told_when_no_hub_is_configured(settings):
     settings.JUPYTERHUB_API_URL = "http://hub/hub/api"
     settings.JUPYTERHUB_API_TOKEN = "t"
     assert "this site's JupyterHub" in str(JupyterLabBlock().meta.help_text)
+
+
+def _jupyter_block(lesson):
+    import uuid
+
+    from .conftest import put_blocks
+
+    block_id = str(uuid.uuid4())
+    value = {"title": "Data", "instructions": "<p>x</p>", "checks": []}
+    put_blocks(lesson, [("jupyter_lab", block_id, value)])
+    return block_id
+
+
+def test_lesson_page_tells_the_learner_when_no_hub_is_configured(learner_client, lab, settings):
+    """In the lesson itself the Jupyter lab block says notebook labs are not available, and
+    offers no link to a lab that cannot open; with a hub it links to the lab page."""
+    settings.JUPYTERHUB_API_URL = ""
+    lesson, _block_id, _course = lab
+    block_id = _jupyter_block(lesson)
+    url = lesson.url.replace("/zh-hans/", "/en/", 1)
+    html = learner_client.get(url).content.decode()
+    assert "no JupyterHub is configured" in html
+    assert f"/labs/jupyter/{lesson.pk}/{block_id}/" not in html
+    settings.JUPYTERHUB_API_URL = "http://hub.invalid/hub/api"
+    settings.JUPYTERHUB_API_TOKEN = "t"
+    from django.core.cache import cache
+
+    cache.clear()  # rendered lesson fragments are cached (ADR 0036)
+    html = learner_client.get(url).content.decode()
+    assert "no JupyterHub is configured" not in html
+    assert f"/labs/jupyter/{lesson.pk}/{block_id}/" in html
+
+
+def test_page_editor_shows_the_no_hub_notice_on_the_jupyter_block(lab, settings, client):
+    """An editor opening the lesson in the Wagtail admin sees, on the Jupyter lab block, that
+    no JupyterHub is configured."""
+    from tests.courses.factories import UserFactory
+
+    settings.JUPYTERHUB_API_URL = ""
+    lesson, _block_id, _course = lab
+    _jupyter_block(lesson)
+    from wagtail.users.models import UserProfile
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(admin)
+    response = client.get(f"/admin/pages/{lesson.pk}/edit/")
+    assert response.status_code == 200, response.get("Location")
+    # the block's help text travels in the editor's block definitions (JSON in an attribute)
+    assert "No JupyterHub is configured on this site" in response.content.decode()
+    settings.JUPYTERHUB_API_URL = "http://hub.invalid/hub/api"
+    settings.JUPYTERHUB_API_TOKEN = "t"
+    response = client.get(f"/admin/pages/{lesson.pk}/edit/")
+    assert "No JupyterHub is configured on this site" not in response.content.decode()

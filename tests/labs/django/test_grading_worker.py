@@ -133,3 +133,48 @@ def test_submission_survives_a_killed_worker_and_is_graded_once(lab, learner, tm
                     proc.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+
+
+def test_a_worker_of_the_notebook_queue_alone_grades_notebooks(lab, learner, tmp_path):
+    """A submitted notebook goes where CELERY_TASK_ROUTES sends the notebook task: a worker
+    consuming only the configured notebook queue grades it (no default-queue worker runs)."""
+    import nbformat
+    import redis
+    from django.conf import settings
+
+    from labs import services
+
+    lesson, block_id, _course = lab
+    queue, log = settings.LABS_NOTEBOOK_QUEUE, tmp_path / "worker.log"
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue)  # nothing left from a past run
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    worker = _worker(queue, log)
+    try:
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("level = 50")])
+        config = {
+            "checks": [
+                {"name": "level", "code": "assert level == 50", "message_en": "level"},
+                {"name": "wrong", "code": "assert level == 60", "message_en": "not 60"},
+            ],
+            "pass_score": 50,
+        }
+        sub = services.notebook_submission_create(learner.pk, lesson.pk, block_id, notebook, config)
+
+        def graded():
+            sub.refresh_from_db()
+            return sub.status == Submission.Status.GRADED
+
+        _wait(graded, 120, log, "notebook grading on its own queue")
+        assert sub.score == 50 and sub.passed
+        checks = {c["id"]: c for c in sub.result["en"]["checks"]}
+        assert checks["level"]["passed"] and not checks["wrong"]["passed"]
+        assert checks["wrong"]["message"] == "not 60"
+    finally:
+        celery_app.conf.task_always_eager = previous
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,5 +1,8 @@
 """The live sandbox API: compile, create, step with inputs, ownership, bad requests."""
 
+import os
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -9,6 +12,34 @@ from tests.courses.factories import UserFactory
 from .conftest import BROKEN_MOTOR
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["locmem", pytest.param("redis", marks=pytest.mark.services)])
+def sandbox_cache(request, settings):
+    """Every test runs on the local-memory cache and, in the service tier, on Redis
+    (``labs.cache.RedisCache``, whose steps store with one compare-and-set round trip)."""
+    from labs import sandbox as sandboxes
+
+    sandboxes._hot.clear()
+    if request.param == "locmem":
+        yield request.param
+        return
+    prefix = f"sandbox-test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "labs.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": prefix,
+        }
+    }
+    from django.core.cache import cache
+
+    yield request.param
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    sandboxes._hot.clear()
 
 
 def post(client, url, body):
@@ -274,3 +305,34 @@ def test_a_step_served_elsewhere_is_not_overwritten_by_a_stale_local_copy(learne
     sandboxes._hot[sandbox] = (rev, frozen, meta)
     data = step(learner_client, sandbox, {"advance_ms": 100}).json()
     assert data["t_ms"] == 300
+
+
+def test_a_sandbox_removed_elsewhere_is_gone_even_from_a_warm_process(learner_client, api_url):
+    """A sandbox deleted from the cache (replaced, expired) answers 410 although this process
+    still holds its simulation in memory."""
+    from django.core.cache import cache
+
+    from labs import sandbox as sandboxes
+
+    sandbox = start(learner_client, api_url)
+    assert step(learner_client, sandbox, {"advance_ms": 100}).status_code == 200
+    assert sandbox in sandboxes._hot
+    cache.delete(sandboxes.KEY.format(sandbox))
+    response = step(learner_client, sandbox, {"advance_ms": 100})
+    assert response.status_code == 410 and "Reset" in response.json()["message"]
+
+
+def test_a_snapshot_this_version_cannot_read_asks_for_a_reset(learner_client, api_url):
+    """A stored state in an older snapshot format answers 410 with a hint, never a 500."""
+    from django.core.cache import cache
+
+    from labs import sandbox as sandboxes
+
+    sandbox = start(learner_client, api_url)
+    sandboxes._hot.clear()
+    key = sandboxes.KEY.format(sandbox)
+    state = cache.get(key)
+    state["snap"]["plant"]["rng"] = [3, [0] * 625, None]  # random.Random.getstate() shape
+    cache.set(key, state, 60)
+    response = step(learner_client, sandbox, {"advance_ms": 100})
+    assert response.status_code == 410 and "Reset" in response.json()["message"]

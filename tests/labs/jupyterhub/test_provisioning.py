@@ -25,16 +25,6 @@ CHECKS = [
 ]
 
 
-@pytest.fixture
-def hub_settings(settings, jupyterhub_server):
-    api, public, token = jupyterhub_server
-    settings.JUPYTERHUB_API_URL = api
-    settings.JUPYTERHUB_PUBLIC_URL = public
-    settings.JUPYTERHUB_API_TOKEN = token
-    settings.JUPYTERHUB_TOKEN_TTL = 300
-    return public
-
-
 def test_open_copies_the_notebook_and_hands_a_server_scoped_token(hub_settings):
     """The learner gets a URL and a token that reads their notebook on their lab server."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("levels = [40, 50, 60]")])

@@ -1,4 +1,5 @@
-"""A real JupyterHub 6 on loopback for the `jupyterhub` tier.
+"""A real JupyterHub 6 on loopback for the `jupyterhub` tier (a plugin of tests/conftest.py,
+so the API tests in tests/labs/jupyterhub and the browser journey in tests/e2e share one hub).
 
 The hub uses SimpleLocalProcessSpawner (servers run as the test's own user, in a temporary
 home), named servers, and one service token with just the scopes the labs need.
@@ -44,6 +45,9 @@ c.Spawner.ip = "127.0.0.1"
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.Spawner.default_url = "/lab"
+# the site hands the browser a short-lived server-scoped token in the URL (ADR 0070);
+# JupyterHub 5+ single-user servers ignore URL tokens on pages unless this is set
+c.Spawner.environment = {{"JUPYTERHUB_ALLOW_TOKEN_IN_URL": "1"}}
 c.JupyterHub.authenticator_class = "null"
 c.Authenticator.allow_all = True
 c.JupyterHub.cleanup_servers = True
@@ -108,3 +112,16 @@ def jupyterhub_server(tmp_path_factory):
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture
+def hub_settings(settings, jupyterhub_server):
+    """The site's JUPYTERHUB_* settings pointed at the test hub; yields its public URL."""
+    api, public, token = jupyterhub_server
+    settings.JUPYTERHUB_API_URL = api
+    settings.JUPYTERHUB_PUBLIC_URL = public
+    settings.JUPYTERHUB_API_TOKEN = token
+    settings.JUPYTERHUB_TOKEN_TTL = 600
+    # a loaded CI machine may take a while to start a single-user server
+    settings.JUPYTERHUB_SPAWN_TIMEOUT = 120
+    return public
