@@ -19,6 +19,8 @@ Pages with sub-routes (RoutablePageMixin: a route result with arguments) are nev
   version, user, host, language, path) by `LearnerPageCache`, with the CSRF tokens of its
   forms left out and put back for each request. Only with a cache every process shares
   (`COURSES_LEARNER_CACHE`); never for previews, staff, query strings or pending messages.
+- Pages the same for every visitor of one kind (the catalogue) are cached whole the same way
+  by `shared_page_cache`, under the content version.
 
 Within a request the two versions are read once (one `get_many`) and kept until the request
 ends, so all keys of one response agree; a bump made during the request drops them.
@@ -284,33 +286,28 @@ def _learner_page_key(request) -> str | None:
     return _hashed_key("courses:learner-page:", *parts)
 
 
-class LearnerPageCache:
-    """The rendered HTML of one learner's course or lesson page (see module docstring).
+class _PageCache:
+    """A whole rendered page in the cache, with the CSRF tokens of its forms left out and this
+    request's token put back. Entries are (versions, html, fresh_until): used only while the
+    versions they were rendered under are current and `fresh_until` (if any) is ahead."""
 
-    Entries are (content version, learner version, html, fresh_until) and are used only
-    while both versions are current; a lesson page stops being served from the cache when
-    the "resume" position it recorded is due to be written again (`fresh_until`).
-    """
-
-    def __init__(self, request):
+    def __init__(self, request, key: str | None, entry=None, *, fetched: bool = False):
         self.request = request
-        self.key, self.entry = getattr(request, "_courses_learner_page", (None, None))
-        if self.key is None:
-            self.key = _learner_page_key(request)
-            self.entry = cache.get(self.key) if self.key is not None else None
-        # Read before the learner's state is: a change made while the page is rendered makes
-        # the stored entry unusable rather than stale.
-        self.versions = self._versions() if self.key is not None else None
+        self.key = key
+        self.entry = entry if fetched or key is None else cache.get(key)
+        # Read before the page's data is: a change made while the page is rendered makes the
+        # stored entry unusable rather than stale.
+        self.versions = self._versions() if key is not None else None
 
-    def _versions(self) -> tuple[str, str]:
-        return content_version(), learner_version(self.request.user.pk)
+    def _versions(self) -> tuple:
+        return (content_version(),)
 
     def response(self) -> HttpResponse | None:
         """The cached response, with this request's CSRF token, or None."""
         if self.key is None or self.entry is None:
             return None
-        content, learner, html, fresh_until = self.entry
-        if (content, learner) != self.versions:
+        versions, html, fresh_until = self.entry
+        if versions != self.versions:
             return None
         if fresh_until is not None and timezone.now() >= fresh_until:
             return None
@@ -327,6 +324,44 @@ class LearnerPageCache:
                 lambda m: m.group(1) + CSRF_PLACEHOLDER + m.group(2),
                 rendered.content.decode(rendered.charset),
             )
-            cache.set(key, (*versions, html, fresh_until), ENTRY_SECONDS)
+            cache.set(key, (versions, html, fresh_until), ENTRY_SECONDS)
 
         response.add_post_render_callback(store)
+
+
+class LearnerPageCache(_PageCache):
+    """One learner's course or lesson page, under the content and the learner's versions; a
+    lesson page stops being served from the cache when the "resume" position it recorded is
+    due to be written again (`fresh_until`). `serve` has usually fetched the entry already."""
+
+    def __init__(self, request):
+        key, entry = getattr(request, "_courses_learner_page", (None, None))
+        if key is not None:
+            super().__init__(request, key, entry, fetched=True)
+        else:
+            super().__init__(request, _learner_page_key(request))
+
+    def _versions(self) -> tuple:
+        return content_version(), learner_version(self.request.user.pk)
+
+
+def shared_page_cache(request, name: str) -> _PageCache:
+    """A page that is the same for every visitor of one kind (anonymous, signed in), such as
+    the catalogue: keyed by kind, host, language and full path (with its query), one round
+    trip for the version and the entry. Not for staff, previews or pending messages."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    if (
+        request.method != "GET"
+        or getattr(request, "is_preview", False)
+        or (signed_in and (user.is_staff or user.is_superuser))
+        or len(messages.get_messages(request))
+    ):
+        return _PageCache(request, None)
+    parts = (name, signed_in, request._get_raw_host(), request.get_port(), get_language())
+    key = _hashed_key("courses:shared-page:", *parts, request.get_full_path())
+    found = cache.get_many([VERSION_KEY, key])
+    memo = _memo()
+    if memo is not None and VERSION_KEY in found:
+        memo[VERSION_KEY] = found[VERSION_KEY]
+    return _PageCache(request, key, found.get(key), fetched=True)
