@@ -159,8 +159,13 @@ def versioned_key(*parts) -> str:
 # ---------------------------------------------------------------- routing
 
 
+# Part of the keys whose entries carry their own versions: a release that changes the shape
+# of these entries changes it, so it never reads entries of the previous shape.
+ENTRY_FORMAT = 1
+
+
 def _hashed_key(prefix: str, *parts) -> str:
-    return prefix + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return prefix + hashlib.sha256(repr((ENTRY_FORMAT, *parts)).encode()).hexdigest()
 
 
 def _route_key(request, path: str) -> str:
