@@ -13,6 +13,7 @@ from wagtail.url_routing import RouteResult
 
 from ..blocks import LAB_BLOCK_TYPES, LessonStreamBlock
 from ..search import segment
+from .forms import LessonPageForm
 from .taxonomy import Industry, Institution, Level, Skill
 
 
@@ -298,6 +299,7 @@ class LessonPage(CachedRestrictionsMixin, Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
+    base_form_class = LessonPageForm
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
 
