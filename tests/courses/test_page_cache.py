@@ -18,7 +18,14 @@ from courses import services
 from courses.grading import option_token
 from courses.models import Enrolment, LessonPage, ModulePage
 
-from .factories import UserFactory, lessons_of, make_course, make_institution, make_quiz
+from .factories import (
+    UserFactory,
+    lessons_of,
+    make_course,
+    make_institution,
+    make_quiz,
+    plc_lab_block,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +114,8 @@ def test_learners_never_see_each_others_progress(client, learner, course):
     assert 'class="done-mark"' not in theirs
 
 
-def test_learners_never_see_each_others_quiz_attempts(client, learner):
-    """The lesson body is cached, its quiz panel (attempts left) is not."""
+def _quiz_lesson():
+    """A quiz allowing three attempts and the one lesson that holds it."""
     quiz = make_quiz(max_attempts=3)
     course = make_course(
         make_institution(),
@@ -116,7 +123,12 @@ def test_learners_never_see_each_others_quiz_attempts(client, learner):
         lessons=1,
         lesson_bodies=[[("text", "<p>Read this.</p>"), ("quiz", {"quiz": quiz})]],
     )
-    lesson = lessons_of(course)[0]
+    return quiz, lessons_of(course)[0]
+
+
+def test_learners_never_see_each_others_quiz_attempts(client, learner):
+    """The lesson body is cached, its quiz panel (attempts left) is not."""
+    quiz, lesson = _quiz_lesson()
     other = UserFactory()
     for user in (learner, other):
         services.enrolment_create(user.pk, course.pk, None)
@@ -225,19 +237,7 @@ def test_lab_passed_elsewhere_shows_on_the_next_request(client, learner):
         make_institution(),
         "Lab course",
         lessons=1,
-        lesson_bodies=[
-            [
-                (
-                    "plc_lab",
-                    {
-                        "title": "Start/stop",
-                        "scenario": "motor_start_stop",
-                        "instructions": "<p>Latch the motor.</p>",
-                        "pass_score": 100,
-                    },
-                )
-            ]
-        ],
+        lesson_bodies=[[plc_lab_block()]],
     )
     lesson = lessons_of(course)[0]
     services.enrolment_create(learner.pk, course.pk, None)
@@ -250,14 +250,7 @@ def test_lab_passed_elsewhere_shows_on_the_next_request(client, learner):
 
 def test_quiz_attempt_through_the_view_shows_on_the_next_request(client, learner):
     """A quiz submitted through the view updates the attempts left on the cached lesson."""
-    quiz = make_quiz(max_attempts=3)
-    course = make_course(
-        make_institution(),
-        "Quiz course",
-        lessons=1,
-        lesson_bodies=[[("text", "<p>Read this.</p>"), ("quiz", {"quiz": quiz})]],
-    )
-    lesson = lessons_of(course)[0]
+    quiz, lesson = _quiz_lesson()
     services.enrolment_create(learner.pk, course.pk, None)
     client.force_login(learner)
     client.get(lesson.url)

@@ -14,6 +14,7 @@ from .factories import (
     make_institution,
     make_program,
     make_quiz,
+    plc_lab_block,
     translate_course,
 )
 
@@ -140,15 +141,7 @@ def test_quiz_and_lab_lessons_complete_only_when_passed(learner, received, commi
         lesson_bodies=[
             [
                 ("quiz", {"quiz": quiz}),
-                (
-                    "plc_lab",
-                    {
-                        "title": "Start/stop",
-                        "scenario": "motor_start_stop",
-                        "instructions": "<p>Latch the motor.</p>",
-                        "pass_score": 100,
-                    },
-                ),
+                plc_lab_block(),
             ]
         ],
     )
