@@ -115,7 +115,7 @@ def test_learners_never_see_each_others_progress(client, learner, course):
 
 
 def _quiz_lesson():
-    """A quiz allowing three attempts and the one lesson that holds it."""
+    """A quiz allowing three attempts, and the course whose one lesson holds it."""
     quiz = make_quiz(max_attempts=3)
     course = make_course(
         make_institution(),
@@ -123,12 +123,12 @@ def _quiz_lesson():
         lessons=1,
         lesson_bodies=[[("text", "<p>Read this.</p>"), ("quiz", {"quiz": quiz})]],
     )
-    return quiz, lessons_of(course)[0]
+    return quiz, course, lessons_of(course)[0]
 
 
 def test_learners_never_see_each_others_quiz_attempts(client, learner):
     """The lesson body is cached, its quiz panel (attempts left) is not."""
-    quiz, lesson = _quiz_lesson()
+    quiz, course, lesson = _quiz_lesson()
     other = UserFactory()
     for user in (learner, other):
         services.enrolment_create(user.pk, course.pk, None)
@@ -250,7 +250,7 @@ def test_lab_passed_elsewhere_shows_on_the_next_request(client, learner):
 
 def test_quiz_attempt_through_the_view_shows_on_the_next_request(client, learner):
     """A quiz submitted through the view updates the attempts left on the cached lesson."""
-    quiz, lesson = _quiz_lesson()
+    quiz, course, lesson = _quiz_lesson()
     services.enrolment_create(learner.pk, course.pk, None)
     client.force_login(learner)
     client.get(lesson.url)
