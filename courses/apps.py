@@ -13,6 +13,14 @@ CONTENT_MODELS = (
     "courses.Industry",
     "courses.Quiz",
 )
+# Models holding a learner's state, whose changes their cached pages must show (ADR 0036).
+LEARNER_MODELS = (
+    "courses.Enrolment",
+    "courses.LessonProgress",
+    "courses.QuizAttempt",
+    "courses.CourseCompletion",
+    "courses.ProgramCompletion",
+)
 
 
 class CoursesConfig(AppConfig):
@@ -28,7 +36,7 @@ class CoursesConfig(AppConfig):
         from wagtail.signals import post_page_move
 
         from .models import CataloguePage
-        from .pagecache import content_changed
+        from .pagecache import content_changed, learner_state_saved
         from .receivers import catalogue_page_saved, institutions_set_up
 
         post_save.connect(catalogue_page_saved, sender=CataloguePage, dispatch_uid="courses-cat")
@@ -40,3 +48,8 @@ class CoursesConfig(AppConfig):
             post_save.connect(content_changed, sender=model, dispatch_uid=uid + "-save")
             post_delete.connect(content_changed, sender=model, dispatch_uid=uid + "-delete")
         post_page_move.connect(content_changed, dispatch_uid="courses-content-moved")
+        for label in LEARNER_MODELS:
+            model = apps.get_model(label)
+            uid = f"courses-learner-{model._meta.label_lower}"
+            post_save.connect(learner_state_saved, sender=model, dispatch_uid=uid + "-save")
+            post_delete.connect(learner_state_saved, sender=model, dispatch_uid=uid + "-delete")

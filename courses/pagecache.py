@@ -11,15 +11,37 @@
   behave exactly as without the cache.
 
 Pages with sub-routes (RoutablePageMixin: a route result with arguments) are never cached.
+
+- Per learner: `learner_version(user_id)` is a token every courses write of the learner's
+  state replaces (`learner_changed`, called from receivers of enrolments, progress, quiz
+  attempts and completions, and by the services that write with `QuerySet.update`). The whole
+  HTML of a learner's course and lesson pages is cached under (content version, learner
+  version, user, host, language, path) by `LearnerPageCache`, with the CSRF tokens of its
+  forms left out and put back for each request. Only with a cache every process shares
+  (`COURSES_LEARNER_CACHE`); never for previews, staff, query strings or pending messages.
+- Pages the same for every visitor of one kind (the catalogue) are cached whole the same way
+  by `shared_page_cache`, under the content version.
+
+Within a request the two versions are read once (one `get_many`) and kept until the request
+ends, so all keys of one response agree; a bump made during the request drops them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
+from datetime import datetime
 
+from asgiref.local import Local
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
@@ -36,13 +58,49 @@ VERSION_SECONDS = 5
 ENTRY_SECONDS = 3600
 
 
+LEARNER_KEY = "courses:learner-version:{}"
+
+# ---------------------------------------------------------------- versions
+
+# Versions read during the current request (None outside requests: tasks, commands, tests
+# calling selectors read the cache every time).
+_request = Local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.versions = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.versions = None
+
+
+request_started.connect(_request_started, dispatch_uid="courses-pagecache-request-started")
+request_finished.connect(_request_finished, dispatch_uid="courses-pagecache-request-finished")
+
+
+def _memo() -> dict | None:
+    return getattr(_request, "versions", None)
+
+
+def _forget(key: str) -> None:
+    memo = _memo()
+    if memo is not None:
+        memo.pop(key, None)
+
+
 def content_version() -> str:
     """The current content version (one cache read; a database read every few seconds)."""
-    version = cache.get(VERSION_KEY)
+    memo = _memo()
+    version = memo.get(VERSION_KEY) if memo is not None else None
+    if version is None:
+        version = cache.get(VERSION_KEY)
     if version is None:
         token = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
         version = str(token or "initial")
         cache.set(VERSION_KEY, version, VERSION_SECONDS)
+    if memo is not None:
+        memo[VERSION_KEY] = version
     return version
 
 
@@ -53,6 +111,38 @@ def bump_content_version() -> None:
         ContentVersion.objects.update_or_create(pk=1, defaults={"token": token})
     transaction.on_commit(lambda: cache.delete(VERSION_KEY))
     cache.delete(VERSION_KEY)
+    _forget(VERSION_KEY)
+
+
+def learner_version(user_id: int) -> str:
+    """The learner's state version: a token replaced whenever their enrolments, progress,
+    quiz attempts or completions change."""
+    key = LEARNER_KEY.format(user_id)
+    memo = _memo()
+    version = memo.get(key) if memo is not None else None
+    if version is None:
+        version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(key, version, ENTRY_SECONDS):
+            version = cache.get(key) or version
+    if memo is not None:
+        memo[key] = version
+    return version
+
+
+def learner_changed(user_id: int) -> None:
+    """Make the learner's cached pages stale, now and again after the commit (a request
+    running meanwhile may have read the state as it was before)."""
+    key = LEARNER_KEY.format(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+    _forget(key)
+
+
+def learner_state_saved(sender, instance, **kwargs) -> None:
+    """Signal receiver: a row of a learner's state was saved or deleted."""
+    learner_changed(instance.user_id)
 
 
 def content_changed(sender=None, **kwargs) -> None:
@@ -69,9 +159,20 @@ def versioned_key(*parts) -> str:
 # ---------------------------------------------------------------- routing
 
 
+# Part of the keys whose entries carry their own versions: a release that changes the shape
+# of these entries changes it, so it never reads entries of the previous shape.
+ENTRY_FORMAT = 1
+
+
+def _hashed_key(prefix: str, *parts) -> str:
+    return prefix + hashlib.sha256(repr((ENTRY_FORMAT, *parts)).encode()).hexdigest()
+
+
 def _route_key(request, path: str) -> str:
+    # Not under the version: the entry carries the version it was resolved under, so the
+    # route and everything a learner's page needs come in one round trip (see `serve`).
     host = request._get_raw_host()
-    return versioned_key("route", host, request.get_port(), get_language(), path)
+    return _hashed_key("courses:route:", host, request.get_port(), get_language(), path)
 
 
 def _resolve(request, path: str):
@@ -87,15 +188,29 @@ def _resolve(request, path: str):
 
 
 def serve(request, path):
-    """Wagtail's `serve` with the route of `path` taken from the cache when it is there."""
-    key = _route_key(request, path)
-    entry = cache.get(key)
-    if entry is None:
+    """Wagtail's `serve` with the route of `path` taken from the cache when it is there.
+
+    One `get_many` reads the content version, the route and, for a learner, their version
+    and their cached page (kept on the request for `LearnerPageCache`)."""
+    route_key = _route_key(request, path)
+    page_key = _learner_page_key(request)
+    versions = [VERSION_KEY]
+    if page_key is not None:
+        versions.append(LEARNER_KEY.format(request.user.pk))
+    found = cache.get_many([*versions, route_key, *([page_key] if page_key else [])])
+    memo = _memo()
+    if memo is not None:
+        memo.update({key: found[key] for key in versions if key in found})
+    version = content_version()
+    if page_key is not None:
+        request._courses_learner_page = (page_key, found.get(page_key))
+    entry = found.get(route_key)
+    if entry is None or entry[0] != version:
         entry = _resolve(request, path)
         if entry is not None:
-            cache.set(key, entry, ENTRY_SECONDS)
+            cache.set(route_key, (version, *entry), ENTRY_SECONDS)
     else:
-        site, page, restrictions = entry
+        _version, site, page, restrictions = entry
         page._cached_view_restrictions = restrictions
         request._wagtail_site = site
         request._wagtail_route_for_request = RouteResult(page)
@@ -145,3 +260,113 @@ def _render_body(lesson, request) -> list[dict]:
 def lesson_body_quizzes(parts: list[dict]) -> list[tuple]:
     """The (block id, quiz) pairs of a lesson body's parts."""
     return [(part["quiz_block"], part["quiz"]) for part in parts if "quiz_block" in part]
+
+
+# ---------------------------------------------------------------- learners' pages
+
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = "courses-csrf-token-placeholder"
+
+
+def _learner_page_key(request) -> str | None:
+    """The cache key of this request's page for a learner, None when it must not be cached."""
+    user = getattr(request, "user", None)
+    if (
+        not getattr(settings, "COURSES_LEARNER_CACHE", False)
+        or request.method != "GET"
+        or request.GET
+        or getattr(request, "is_preview", False)
+        or user is None
+        or not user.is_authenticated
+        # Staff pages carry editing links and permission-dependent parts: never cached.
+        or user.is_staff
+        or user.is_superuser
+        or user.has_perm("wagtailadmin.access_admin")
+        # A pending message is shown once, in this response only.
+        or len(messages.get_messages(request))
+    ):
+        return None
+    host = request._get_raw_host()
+    parts = (user.pk, host, request.get_port(), get_language(), request.path)
+    return _hashed_key("courses:learner-page:", *parts)
+
+
+class _PageCache:
+    """A whole rendered page in the cache, with the CSRF tokens of its forms left out and this
+    request's token put back. Entries are (versions, html, fresh_until): used only while the
+    versions they were rendered under are current and `fresh_until` (if any) is ahead."""
+
+    def __init__(self, request, key: str | None, entry=None, *, fetched: bool = False):
+        self.request = request
+        self.key = key
+        self.entry = entry if fetched or key is None else cache.get(key)
+        # Read before the page's data is: a change made while the page is rendered makes the
+        # stored entry unusable rather than stale.
+        self.versions = self._versions() if key is not None else None
+
+    def _versions(self) -> tuple:
+        return (content_version(),)
+
+    def response(self) -> HttpResponse | None:
+        """The cached response, with this request's CSRF token, or None."""
+        if self.key is None or self.entry is None:
+            return None
+        versions, html, fresh_until = self.entry
+        if versions != self.versions:
+            return None
+        if fresh_until is not None and timezone.now() >= fresh_until:
+            return None
+        return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(self.request)))
+
+    def store_after_render(self, response, fresh_until: datetime | None = None) -> None:
+        """Keep `response` (a TemplateResponse) once rendered, if it is a plain 200 page."""
+        if self.key is None or response.status_code != 200:
+            return
+        key, versions = self.key, self.versions
+
+        def store(rendered):
+            html = CSRF_INPUT.sub(
+                lambda m: m.group(1) + CSRF_PLACEHOLDER + m.group(2),
+                rendered.content.decode(rendered.charset),
+            )
+            cache.set(key, (versions, html, fresh_until), ENTRY_SECONDS)
+
+        response.add_post_render_callback(store)
+
+
+class LearnerPageCache(_PageCache):
+    """One learner's course or lesson page, under the content and the learner's versions; a
+    lesson page stops being served from the cache when the "resume" position it recorded is
+    due to be written again (`fresh_until`). `serve` has usually fetched the entry already."""
+
+    def __init__(self, request):
+        key, entry = getattr(request, "_courses_learner_page", (None, None))
+        if key is not None:
+            super().__init__(request, key, entry, fetched=True)
+        else:
+            super().__init__(request, _learner_page_key(request))
+
+    def _versions(self) -> tuple:
+        return content_version(), learner_version(self.request.user.pk)
+
+
+def shared_page_cache(request, name: str) -> _PageCache:
+    """A page that is the same for every visitor of one kind (anonymous, signed in), such as
+    the catalogue: keyed by kind, host, language and full path (with its query), one round
+    trip for the version and the entry. Not for staff, previews or pending messages."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    if (
+        request.method != "GET"
+        or getattr(request, "is_preview", False)
+        or (signed_in and (user.is_staff or user.is_superuser))
+        or len(messages.get_messages(request))
+    ):
+        return _PageCache(request, None)
+    parts = (name, signed_in, request._get_raw_host(), request.get_port(), get_language())
+    key = _hashed_key("courses:shared-page:", *parts, request.get_full_path())
+    found = cache.get_many([VERSION_KEY, key])
+    memo = _memo()
+    if memo is not None and VERSION_KEY in found:
+        memo[VERSION_KEY] = found[VERSION_KEY]
+    return _PageCache(request, key, found.get(key), fetched=True)

@@ -11,7 +11,6 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
@@ -38,9 +37,6 @@ from .models import (
 from .models.taxonomy import Level
 from .pagecache import ENTRY_SECONDS, versioned_key
 from .search import segment_query
-
-# A publication shows in the cached catalogue after at most this delay.
-CATALOGUE_VERSION_SECONDS = 5
 
 # ---------------------------------------------------------------- locales and source pages
 
@@ -696,28 +692,6 @@ def catalogue_entries(locale: Locale, within: Page | None = None, filters=None) 
         else [],
         "filters": filters,
     }
-
-
-def catalogue_version(locale: Locale) -> str:
-    """Changes whenever a course or programme in `locale` is published, unpublished or
-    removed; part of the catalogue's cache key. One query, at most every few seconds."""
-    key = f"courses:catalogue-version:{locale.pk}"
-    version = cache.get(key)
-    if version is None:
-        version = _catalogue_version(locale)
-        cache.set(key, version, CATALOGUE_VERSION_SECONDS)
-    return version
-
-
-def _catalogue_version(locale: Locale) -> str:
-    types = ContentType.objects.get_for_models(CoursePage, ProgramPage).values()
-    row = Page.objects.filter(locale=locale, content_type__in=types).aggregate(
-        live=Count("pk", filter=Q(live=True)),
-        total=Count("pk"),
-        published=Max("last_published_at"),
-        edited=Max("latest_revision_created_at"),
-    )
-    return f"{row['live']}:{row['total']}:{row['published']}:{row['edited']}"
 
 
 def catalogue_choices() -> dict:

@@ -45,6 +45,7 @@ from .models import (
     Quiz,
     QuizAttempt,
 )
+from .pagecache import learner_changed
 from .signals import course_completed, program_completed
 
 EDITOR_PAGE_PERMISSIONS = ("add", "change", "lock", "unlock")
@@ -224,11 +225,12 @@ def enrolment_cancel(user_id: int, course_page_id: int) -> bool:
     course = CoursePage.objects.filter(pk=course_page_id).first()
     if course is None:
         return False
-    return bool(
-        Enrolment.objects.filter(
-            user_id=user_id, course_key=course.translation_key, status=Enrolment.Status.ACTIVE
-        ).update(status=Enrolment.Status.UNENROLLED)
-    )
+    cancelled = Enrolment.objects.filter(
+        user_id=user_id, course_key=course.translation_key, status=Enrolment.Status.ACTIVE
+    ).update(status=Enrolment.Status.UNENROLLED)
+    if cancelled:
+        learner_changed(user_id)
+    return bool(cancelled)
 
 
 # ---------------------------------------------------------------- progress
@@ -283,6 +285,7 @@ def lesson_viewed(user_id: int, lesson_page_id: int) -> None:
         Enrolment.objects.filter(pk=enrolment.pk).update(
             last_lesson_key=lesson.translation_key, last_seen_at=now
         )
+        learner_changed(user_id)
     LessonProgress.objects.get_or_create(
         user_id=user_id,
         lesson_key=lesson.translation_key,

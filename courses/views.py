@@ -1,23 +1,19 @@
 """Learner and instructor views: each parses input, calls one service or selector, renders."""
 
 import csv
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import pagecache, selectors, services
 from .models import CoursePage, LessonPage
-
-# Taxonomy edits (skills, industries) reach the cached catalogue within this time.
-CATALOGUE_CACHE_SECONDS = 300
 
 
 def _error_text(error: ValidationError) -> str:
@@ -32,24 +28,22 @@ def _safe_redirect(page):
 def catalogue(request):
     """The catalogue of the active language, with search and filters.
 
-    The filter form and results are the same for every visitor, so their HTML is cached,
-    keyed by the catalogue's content version and the filters (ADR 0036).
+    The page is the same for every visitor of one kind (anonymous or signed in), so it is
+    cached whole under the content version, keyed by its full path (ADR 0036).
     """
+    page_cache = pagecache.shared_page_cache(request, "catalogue")
+    cached = page_cache.response()
+    if cached is not None:
+        return cached
     filters = selectors.CatalogueFilters.from_query(request.GET)
-    locale = selectors.current_locale()
-    key = (
-        "courses:catalogue:"
-        + hashlib.sha256(
-            repr((locale.language_code, selectors.catalogue_version(locale), filters)).encode()
-        ).hexdigest()
+    context = selectors.catalogue_entries(locale=selectors.current_locale(), filters=filters)
+    context.update(selectors.catalogue_choices())
+    html = render_to_string("courses/includes/catalogue_results.html", context, request)
+    response = TemplateResponse(
+        request, "courses/catalogue.html", {"results_html": html, "filters": filters}
     )
-    html = cache.get(key)
-    if html is None:
-        context = selectors.catalogue_entries(locale=locale, filters=filters)
-        context.update(selectors.catalogue_choices())
-        html = render_to_string("courses/includes/catalogue_results.html", context, request)
-        cache.set(key, html, CATALOGUE_CACHE_SECONDS)
-    return render(request, "courses/catalogue.html", {"results_html": html, "filters": filters})
+    page_cache.store_after_render(response)
+    return response
 
 
 @login_required

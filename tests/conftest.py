@@ -67,6 +67,17 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True)
+def _cache_starts_empty():
+    """Users, permissions and page fragments cached by one test never reach the next one (a
+    rolled-back SQLite test can hand the same primary key to another user)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def chromium_browser():
     """A headless Debian chromium driven by Playwright (never a downloaded browser)."""

@@ -13,6 +13,7 @@ from wagtail.url_routing import RouteResult
 
 from ..blocks import LAB_BLOCK_TYPES, LessonStreamBlock
 from ..search import segment
+from .forms import LessonPageForm
 from .taxonomy import Industry, Institution, Level, Skill
 
 
@@ -237,6 +238,17 @@ class CoursePage(_TrainingPage):
     class Meta:
         verbose_name = _("course")
 
+    def serve(self, request, *args, **kwargs):
+        from ..pagecache import LearnerPageCache
+
+        page_cache = LearnerPageCache(request)
+        cached = page_cache.response()
+        if cached is not None:
+            return cached
+        response = super().serve(request, *args, **kwargs)
+        page_cache.store_after_render(response)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         from ..pagecache import ENTRY_SECONDS, content_version
         from ..selectors import course_detail
@@ -287,6 +299,7 @@ class LessonPage(CachedRestrictionsMixin, Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
+    base_form_class = LessonPageForm
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
 
@@ -304,8 +317,14 @@ class LessonPage(CachedRestrictionsMixin, Page):
         return [b.value["quiz"].pk for b in self.body if b.block_type == "quiz" and b.value["quiz"]]
 
     def serve(self, request, *args, **kwargs):
+        from ..pagecache import LearnerPageCache
+        from ..selectors import RESUME_WRITE_INTERVAL
         from ..services import lesson_viewed
 
+        page_cache = LearnerPageCache(request)
+        cached = page_cache.response()
+        if cached is not None:
+            return cached
         detail = self._lesson_detail(request)
         if detail["refusal"] is not None:
             from django.contrib import messages
@@ -313,8 +332,16 @@ class LessonPage(CachedRestrictionsMixin, Page):
             messages.info(request, detail["refusal"])
             return HttpResponseRedirect(detail["course"].url)
         if not detail["view_recorded"]:
+            # Not cached: the next request renders the page again, after this write.
             lesson_viewed(request.user.pk, self.pk)
-        return super().serve(request, *args, **kwargs)
+            return super().serve(request, *args, **kwargs)
+        response = super().serve(request, *args, **kwargs)
+        enrolment = detail["enrolment"]
+        # Served from the cache until the "resume" position is due to be written again.
+        page_cache.store_after_render(
+            response, enrolment.last_seen_at + RESUME_WRITE_INTERVAL if enrolment else None
+        )
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -12,7 +12,8 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers, roles
+        from . import receivers, roles, usercache
 
         receivers.connect()
+        usercache.connect()
         post_migrate.connect(roles.sync_after_migrate, sender=self)

@@ -108,8 +108,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, reading the signed-in user from the cache (ADR 0036).
+    "lms.accounts.usercache.CachedModelBackend",
+    "lms.accounts.usercache.CachedAuthenticationBackend",
 ]
 
 # Internationalisation: Simplified Chinese first (most of our learners), English second.
@@ -132,6 +133,11 @@ STORAGES = {
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Users, permissions and learners' course state cached between requests (ADR 0036): safe in
+# one process (the development server, tests); production turns them on only with a cache
+# that every worker shares.
+ACCOUNTS_USER_CACHE = True
+COURSES_LEARNER_CACHE = True
 
 # Celery: JSON only, bounded tasks. Without a broker URL tasks run in-process (embedded default).
 REDIS_URL = env("REDIS_URL", default="")

@@ -31,6 +31,10 @@ if REDIS_URL := env("REDIS_URL", default=""):
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
     CELERY_TASK_ALWAYS_EAGER = False
 
+# A per-process cache cannot see another worker's invalidation (ADR 0036).
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+ACCOUNTS_USER_CACHE = COURSES_LEARNER_CACHE = _SHARED_CACHE
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 

@@ -103,6 +103,19 @@ def lessons_of(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.descendant_of(course).order_by("path"))
 
 
+def plc_lab_block(scenario="motor_start_stop"):
+    """A PLC lab block (the start/stop scenario, full marks to pass) as StreamField data."""
+    return (
+        "plc_lab",
+        {
+            "title": "Start/stop",
+            "scenario": scenario,
+            "instructions": "<p>Latch the motor.</p>",
+            "pass_score": 100,
+        },
+    )
+
+
 def single_choice(prompt="2 + 2 = ?", options=(("4", True), ("5", False)), points=1):
     """A single-choice question as StreamField data."""
     return (

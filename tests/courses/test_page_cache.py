@@ -2,17 +2,30 @@
 publishing, learners never see each other's data, previews are never cached, and re-opening
 a lesson writes nothing."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from courses import services
 from courses.grading import option_token
-from courses.models import LessonPage, ModulePage
+from courses.models import Enrolment, LessonPage, ModulePage
 
-from .factories import UserFactory, lessons_of, make_course, make_institution, make_quiz
+from .factories import (
+    UserFactory,
+    lessons_of,
+    make_course,
+    make_institution,
+    make_quiz,
+    plc_lab_block,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +114,8 @@ def test_learners_never_see_each_others_progress(client, learner, course):
     assert 'class="done-mark"' not in theirs
 
 
-def test_learners_never_see_each_others_quiz_attempts(client, learner):
-    """The lesson body is cached, its quiz panel (attempts left) is not."""
+def _quiz_lesson():
+    """A quiz allowing three attempts, and the course whose one lesson holds it."""
     quiz = make_quiz(max_attempts=3)
     course = make_course(
         make_institution(),
@@ -110,7 +123,12 @@ def test_learners_never_see_each_others_quiz_attempts(client, learner):
         lessons=1,
         lesson_bodies=[[("text", "<p>Read this.</p>"), ("quiz", {"quiz": quiz})]],
     )
-    lesson = lessons_of(course)[0]
+    return quiz, course, lessons_of(course)[0]
+
+
+def test_learners_never_see_each_others_quiz_attempts(client, learner):
+    """The lesson body is cached, its quiz panel (attempts left) is not."""
+    quiz, course, lesson = _quiz_lesson()
     other = UserFactory()
     for user in (learner, other):
         services.enrolment_create(user.pk, course.pk, None)
@@ -162,3 +180,126 @@ def test_reopening_a_lesson_writes_nothing(client, learner, course):
         if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
     ]
     assert writes == []
+
+
+# ---------------------------------------------------------------- learners' pages cached whole
+
+
+def _queries(client, url) -> list[str]:
+    """The queries of a GET besides the session's (tests keep sessions in the database)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries if "django_session" not in q["sql"]]
+
+
+def test_learners_pages_are_served_from_the_cache(client, learner, course):
+    """Opening a course or lesson page again costs no query (so the tests below, which
+    change a learner's state between two requests, test the invalidation)."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    for url in (course.url, lesson.url):
+        client.get(url), client.get(url)
+        assert _queries(client, url) == []
+
+
+def test_enrolment_and_unenrolment_show_on_the_next_request(client, learner, course):
+    """Enrolling and leaving through the views change the (cached) course page at once."""
+    client.force_login(learner)
+    assert "免费选修" in client.get(course.url).text
+    assert "免费选修" in client.get(course.url).text  # from the cache
+    client.post(reverse("courses:enrol", args=[course.pk]))
+    html = client.get(course.url).text
+    assert "选课成功" in html  # the message is shown once, with the page
+    assert "退出本课程" in html and "免费选修" not in html
+    html = client.get(course.url).text
+    assert "退出本课程" in html and "选课成功" not in html
+    client.post(reverse("courses:unenrol", args=[course.pk]))
+    client.get(course.url)  # shows the "you have left" message
+    assert "免费选修" in client.get(course.url).text
+
+
+def test_completed_lesson_shows_on_the_next_request(client, learner, course):
+    """Marking a lesson complete shows on its cached page and in the course outline."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    for url in (course.url, lesson.url, course.url, lesson.url):
+        assert 'class="done-mark"' not in client.get(url).text
+    client.post(reverse("courses:lesson_complete", args=[lesson.pk]))
+    assert 'class="done-mark"' in client.get(lesson.url).text
+    assert 'class="done-mark"' in client.get(course.url).text
+
+
+def test_lab_passed_elsewhere_shows_on_the_next_request(client, learner):
+    """A lab result reported through the courses service completes the cached lesson page."""
+    course = make_course(
+        make_institution(),
+        "Lab course",
+        lessons=1,
+        lesson_bodies=[[plc_lab_block()]],
+    )
+    lesson = lessons_of(course)[0]
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    client.get(lesson.url), client.get(lesson.url)
+    assert 'class="badge ok"' not in client.get(lesson.url).text
+    services.lesson_requirement_complete(learner.pk, lesson.pk, "lab", 1.0, True)
+    assert 'class="badge ok"' in client.get(lesson.url).text
+
+
+def test_quiz_attempt_through_the_view_shows_on_the_next_request(client, learner):
+    """A quiz submitted through the view updates the attempts left on the cached lesson."""
+    quiz, course, lesson = _quiz_lesson()
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    client.get(lesson.url)
+    assert "还剩 3 次机会" in client.get(lesson.url).text
+    question = next(iter(quiz.questions)).id
+    client.post(
+        reverse("courses:quiz_submit", args=[lesson.pk, quiz.pk]),
+        {f"q_{question}": option_token(quiz.pk, question, 2)},
+    )
+    client.get(lesson.url)  # the result message
+    assert "还剩 2 次机会" in client.get(lesson.url).text
+
+
+def test_forms_of_a_cached_page_carry_a_valid_csrf_token(learner, course):
+    """The CSRF token of a page served from the cache is this visitor's: its form posts."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    client.get(lesson.url), client.get(lesson.url)
+    html = client.get(lesson.url).text  # from the cache
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert len(tokens) == 1 and "placeholder" not in next(iter(tokens))
+    response = client.post(
+        reverse("courses:lesson_complete", args=[lesson.pk]),
+        {"csrfmiddlewaretoken": tokens.pop()},
+    )
+    assert response.status_code == 302
+    assert 'class="done-mark"' in client.get(lesson.url).text
+
+
+def test_cached_lesson_records_the_resume_position_again_after_a_minute(
+    client, learner, course, monkeypatch
+):
+    """A cached lesson page is re-rendered, and the visit written, once the position is due."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    client.get(lesson.url), client.get(lesson.url)
+    seen = Enrolment.objects.get(user=learner).last_seen_at
+    later = timezone.now() + timedelta(minutes=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    client.get(lesson.url)
+    assert Enrolment.objects.get(user=learner).last_seen_at == later != seen
+
+
+def test_staff_pages_are_never_cached(client, course):
+    """Institution staff see the instructor link; their pages are rendered every time."""
+    editor = UserFactory(is_staff=True)
+    client.force_login(editor)
+    client.get(course.url)
+    assert _queries(client, course.url) != []

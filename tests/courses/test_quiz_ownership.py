@@ -3,6 +3,7 @@ quizzes; platform administrators see them all (courses.permissions)."""
 
 import pytest
 from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from courses.models import Quiz
 
@@ -129,3 +130,41 @@ def test_editor_cannot_give_a_quiz_to_another_institution(client, setup):
     assert response.status_code == 200
     assert "institution" in response.context["form"].errors
     assert not Quiz.objects.filter(title="New quiz").exists()
+
+
+def _lesson_form(lesson, quiz):
+    return nested_form_data(
+        {
+            "title": lesson.title,
+            "slug": lesson.slug,
+            "summary": "",
+            "duration_minutes": "15",
+            "is_required": "on",
+            "body": streamfield([("quiz", {"quiz": quiz.pk})]),
+            "comments": inline_formset([]),
+        }
+    )
+
+
+@pytest.mark.parametrize("who", ["editor", "admin"])
+def test_lesson_form_refuses_another_institutions_quiz(client, setup, who):
+    """A hand-crafted POST of the lesson editor placing B's quiz in A's lesson is refused with
+    a message on the quiz block, for A's editor and a platform administrator alike; A's own
+    quiz is accepted."""
+    lesson = setup["lesson"]
+    client.force_login(setup[who])
+    url = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    response = client.post(url, _lesson_form(lesson, setup["b"]))
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors.as_data()["body"]
+    messages = error.block_errors[0].as_json_data()["blockErrors"]["quiz"]["messages"]
+    # The admin answers in the user's language.
+    assert messages in (
+        ["Choose a quiz of this lesson's institution."],
+        ["请选择本课所属院校的测验。"],
+    )
+    assert not any(setup["b"].pk in r.as_object().quiz_ids() for r in lesson.revisions.all())
+    response = client.post(url, _lesson_form(lesson, setup["a"]))
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.get_latest_revision_as_object().quiz_ids() == [setup["a"].pk]
