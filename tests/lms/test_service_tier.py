@@ -1,8 +1,6 @@
 """Service tier: PostgreSQL and Redis over real connections, and a real Celery worker."""
 
-import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -13,18 +11,10 @@ from django.db import connection
 from lms.celery import app as celery_app
 from lms.models import WorkerHeartbeat
 from lms.tasks import worker_heartbeat
+from tests.celery_worker import celery_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url_for_test_db() -> str:
-    """The DATABASE_URL of the test database pytest-django created (test_<name>)."""
-    s = connection.settings_dict
-    host = s.get("HOST") or "127.0.0.1"
-    port = s.get("PORT") or 5432
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{host}:{port}/{s['NAME']}"
 
 
 @pytest.fixture
@@ -40,37 +30,9 @@ def not_eager():
 def celery_worker_process(not_eager):
     """A real `celery worker` process on a private queue, stopped after the test."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
-        "DATABASE_URL": _database_url_for_test_db(),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
     log = ROOT / "var" / f"celery-{queue}.log"
     log.parent.mkdir(exist_ok=True)
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "-Q",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-                f"--hostname={queue}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = celery_worker(queue, log, hostname=queue)
     try:
         yield queue, process, log
     finally:

@@ -3,23 +3,21 @@
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from labs.models import Submission
 from labs.tasks import grade_submission
 from lms.celery import app as celery_app
+from tests.celery_worker import celery_worker
 
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-ROOT = Path(__file__).resolve().parents[3]
 
 # the reference logic plus a busy loop: grading takes several seconds, time to kill the worker
 SLOW_BUT_RIGHT = """PROGRAM MotorControl
@@ -40,41 +38,10 @@ END_PROGRAM
 
 
 def _worker(queue: str, log: Path) -> subprocess.Popen:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    database_url = (
-        f"postgres://{auth}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+    # a short visibility timeout: a killed worker's task comes back within seconds
+    return celery_worker(
+        queue, log, hostname=uuid.uuid4().hex[:8], env={"CELERY_VISIBILITY_TIMEOUT": "3"}
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
-        "DATABASE_URL": database_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_VISIBILITY_TIMEOUT": "3",
-    }
-    with log.open("a") as out:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "-Q",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-                f"--hostname={uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def _wait(predicate, timeout: float, log: Path, what: str) -> None:
