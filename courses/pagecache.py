@@ -89,18 +89,35 @@ def _forget(key: str) -> None:
         memo.pop(key, None)
 
 
+def _remembered(key: str):
+    """A version: this request's copy, else the cache's (None when neither has it)."""
+    memo = _memo()
+    version = memo.get(key) if memo is not None else None
+    return version if version is not None else cache.get(key)
+
+
+def _remember(found: dict, keys) -> None:
+    """Keep this request's copy of the versions among `keys` that `found` holds."""
+    memo = _memo()
+    if memo is not None:
+        memo.update({key: found[key] for key in keys if key in found})
+
+
+def _get_many(keys: list[str], version_keys: list[str]) -> dict:
+    """One cache round trip for `keys`, remembering the versions among them for the request."""
+    found = cache.get_many(keys)
+    _remember(found, version_keys)
+    return found
+
+
 def content_version() -> str:
     """The current content version (one cache read; a database read every few seconds)."""
-    memo = _memo()
-    version = memo.get(VERSION_KEY) if memo is not None else None
-    if version is None:
-        version = cache.get(VERSION_KEY)
+    version = _remembered(VERSION_KEY)
     if version is None:
         token = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
         version = str(token or "initial")
         cache.set(VERSION_KEY, version, VERSION_SECONDS)
-    if memo is not None:
-        memo[VERSION_KEY] = version
+    _remember({VERSION_KEY: version}, [VERSION_KEY])
     return version
 
 
@@ -118,16 +135,12 @@ def learner_version(user_id: int) -> str:
     """The learner's state version: a token replaced whenever their enrolments, progress,
     quiz attempts or completions change."""
     key = LEARNER_KEY.format(user_id)
-    memo = _memo()
-    version = memo.get(key) if memo is not None else None
-    if version is None:
-        version = cache.get(key)
+    version = _remembered(key)
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(key, version, ENTRY_SECONDS):
             version = cache.get(key) or version
-    if memo is not None:
-        memo[key] = version
+    _remember({key: version}, [key])
     return version
 
 
@@ -197,10 +210,7 @@ def serve(request, path):
     versions = [VERSION_KEY]
     if page_key is not None:
         versions.append(LEARNER_KEY.format(request.user.pk))
-    found = cache.get_many([*versions, route_key, *([page_key] if page_key else [])])
-    memo = _memo()
-    if memo is not None:
-        memo.update({key: found[key] for key in versions if key in found})
+    found = _get_many([*versions, route_key, *([page_key] if page_key else [])], versions)
     version = content_version()
     if page_key is not None:
         request._courses_learner_page = (page_key, found.get(page_key))
@@ -365,8 +375,5 @@ def shared_page_cache(request, name: str) -> _PageCache:
         return _PageCache(request, None)
     parts = (name, signed_in, request._get_raw_host(), request.get_port(), get_language())
     key = _hashed_key("courses:shared-page:", *parts, request.get_full_path())
-    found = cache.get_many([VERSION_KEY, key])
-    memo = _memo()
-    if memo is not None and VERSION_KEY in found:
-        memo[VERSION_KEY] = found[VERSION_KEY]
+    found = _get_many([VERSION_KEY, key], [VERSION_KEY])
     return _PageCache(request, key, found.get(key), fetched=True)
