@@ -12,17 +12,29 @@ import json
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+import orjson
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
 from .models import Submission
-from .sandbox import Owner, ProgramRejected, SandboxError, compile_cached, sandbox_create
+from .sandbox import (
+    Owner,
+    ProgramRejected,
+    SandboxError,
+    compile_cached,
+    sandbox_create,
+    step_token,
+    step_token_user,
+)
 from .sandbox import sandbox_step as _sandbox_step
 
 MAX_BODY = 256 * 1024
+STEP_TOKEN_HEADER = "HTTP_X_SANDBOX_TOKEN"  # noqa: S105 (a header name: X-Sandbox-Token)
 
 
 def engine_lang() -> str:
@@ -32,6 +44,16 @@ def engine_lang() -> str:
 
 def _error(code: str, message: str, status: int, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": code, "message": str(message), **extra}, status=status)
+
+
+def _json_body(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
+    """The request's JSON body, or the refusal to answer (too big, not JSON)."""
+    if len(request.body) > MAX_BODY:
+        return None, _error("too_big", _("The request is too large."), 413)
+    try:
+        return json.loads(request.body or b"{}"), None
+    except (ValueError, UnicodeDecodeError):
+        return None, _error("bad_request", _("The request is not valid JSON."), 400)
 
 
 def api_view(methods: list[str]):
@@ -48,12 +70,9 @@ def api_view(methods: list[str]):
                 return _error("login", _("Log in to use the lab."), 401)
             request.json = {}
             if request.method == "POST":
-                if len(request.body) > MAX_BODY:
-                    return _error("too_big", _("The request is too large."), 413)
-                try:
-                    request.json = json.loads(request.body or b"{}")
-                except (ValueError, UnicodeDecodeError):
-                    return _error("bad_request", _("The request is not valid JSON."), 400)
+                request.json, refusal = _json_body(request)
+                if refusal is not None:
+                    return refusal
             try:
                 return func(request, *args, **kwargs)
             except SandboxError as exc:
@@ -126,14 +145,54 @@ def sandbox_create_view(request, lesson_id: int, block_id: str):
             status=400,
         )
     state = _sandbox_step(request.user.pk, sandbox_id, {}, lang=engine_lang())
-    return JsonResponse({"sandbox": sandbox_id, "state": state})
+    token = step_token(request.user.pk, sandbox_id)
+    return JsonResponse({"sandbox": sandbox_id, "state": state, "token": token})
 
 
-@api_view(["POST"])
+@csrf_exempt  # each path below authenticates itself: the session one checks CSRF itself
 def sandbox_step_view(request, sandbox_id: str):
-    """Apply actions and advance: body ``{"actions": [...], "advance_ms": 100, "watch": [...]}``."""
+    """Apply actions and advance: body ``{"actions": [...], "advance_ms": 100, "watch": [...]}``.
+
+    Authenticated either by the step token the page got with its sandbox (the X-Sandbox-Token
+    header; lms.wsgi serves those on a lean handler, see labs.stepserver) or by the session with
+    its CSRF token, which also answers a fresh step token (the page's way to renew one).
+    """
+    if STEP_TOKEN_HEADER in request.META:
+        return sandbox_token_step_view(request, sandbox_id)
+    return _session_step_view(request, sandbox_id=sandbox_id)
+
+
+@csrf_protect
+@api_view(["POST"])
+def _session_step_view(request, sandbox_id: str):
     state = _sandbox_step(request.user.pk, sandbox_id, request.json, lang=engine_lang())
-    return JsonResponse(state)
+    return JsonResponse({**state, "token": step_token(request.user.pk, sandbox_id)})
+
+
+def sandbox_token_step_view(request: HttpRequest, sandbox_id: str) -> JsonResponse:
+    """A step authenticated by its step token alone: no session, user or CSRF lookup."""
+    request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks on the full stack
+    lang = request.GET.get("lang")
+    translation.activate(lang if lang in ("zh-hans", "en") else settings.LANGUAGE_CODE)
+    if request.method != "POST":
+        response = _error("method", _("Use POST to step a sandbox."), 405)
+        response["Allow"] = "POST"
+        return response
+    try:
+        user_id = step_token_user(request.META.get(STEP_TOKEN_HEADER), sandbox_id)
+    except SandboxError as exc:
+        return _error(exc.code, exc.message, exc.status)
+    data, refusal = _json_body(request)
+    if refusal is not None:
+        return refusal
+    try:
+        state = _sandbox_step(user_id, sandbox_id, data, lang=engine_lang())
+    except SandboxError as exc:
+        return _error(exc.code, exc.message, exc.status)
+    # orjson: a running page asks for this ten times a second; same JSON, a tenth of the time
+    response = HttpResponse(orjson.dumps(state), content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @api_view(["GET", "POST"])
@@ -237,3 +296,20 @@ def realtime_view(request, lesson_id: int, block_id: str):
     else:
         return _error("bad_request", _("Unknown action."), 400)
     return JsonResponse({"endpoint": _endpoint_json(endpoint)})
+
+
+# JSON error pages of the lean step handler (labs.step_urls): never an HTML page to a script.
+def json_bad_request(request, exception=None):
+    return _error("bad_request", _("The request is not valid."), 400)
+
+
+def json_forbidden(request, exception=None):
+    return _error("forbidden", _("You may not do this."), 403)
+
+
+def json_not_found(request, exception=None):
+    return _error("stale", _("This sandbox has expired. Press Reset."), 410)
+
+
+def json_server_error(request):
+    return _error("server", _("The server could not step the sandbox; try again."), 500)

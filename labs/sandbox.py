@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from labs.engine.plants import PLANTS, PlantError, create_plant
 from labs.engine.plants.simulation import PlantSimulation
 
 KEY = "labs:sandbox:{}"
+STEP_TOKEN_SALT = "labs.sandbox.step"  # noqa: S105 (a signing salt, not a secret)
 SOURCE_KEY = "labs:source:{}"
 USER_KEY = "labs:user-sandboxes:{}"
 OPS = frozenset(
@@ -268,6 +270,56 @@ def _source(key: str) -> str:
     if source is None:
         raise SandboxError("stale", _("This sandbox has expired. Press Reset."), 410)
     return source
+
+
+# -- step tokens --------------------------------------------------------------------------------
+#
+# A page that created a sandbox (through the whole middleware stack: session, CSRF, the MFA
+# rule) receives a step token naming the learner and that one sandbox, signed with the site's
+# SECRET_KEY. Steps that carry it in the X-Sandbox-Token header need no session, user or CSRF
+# lookup (a header is never sent by the browser on its own, so there is nothing to forge across
+# sites); lms.wsgi serves them on a lean handler (labs.stepserver). The token only ever steps
+# the sandbox it names, which must still belong to the same learner.
+
+
+def step_token(user_id: int, sandbox_id: str) -> str:
+    """A signed token that lets ``user_id`` step ``sandbox_id`` without a session."""
+    return signing.TimestampSigner(salt=STEP_TOKEN_SALT).sign(f"{user_id}.{sandbox_id}")
+
+
+def step_token_user(token: Any, sandbox_id: Any) -> int:
+    """The learner a step token was issued to, if it is genuine, fresh and for ``sandbox_id``.
+
+    Raises SandboxError (401, code "token") otherwise; the page then steps once through its
+    session, which answers a fresh token.
+    """
+    max_age = _setting("LABS_STEP_TOKEN_MAX_AGE", 8 * 3600)
+    try:
+        if not isinstance(token, str) or len(token) > 200:
+            raise signing.BadSignature("malformed")
+        value = signing.TimestampSigner(salt=STEP_TOKEN_SALT).unsign(token, max_age=max_age)
+        user_id, _sep, for_sandbox = value.partition(".")
+        if for_sandbox != sandbox_id or not user_id.isdigit():
+            raise signing.BadSignature("another sandbox")
+    except signing.SignatureExpired:
+        raise SandboxError(
+            "token", _("The lab's step token has expired; the page renews it."), 401
+        ) from None
+    except signing.BadSignature:
+        raise SandboxError("token", _("The lab's step token is not valid."), 401) from None
+    return int(user_id)
+
+
+def sandbox_forget_user(user_id: int) -> None:
+    """Delete every live sandbox of ``user_id`` (at logout: their step tokens then lead nowhere)."""
+    key = USER_KEY.format(user_id)
+    ids = cache.get(key) or []
+    if ids:
+        cache.delete_many([KEY.format(sandbox_id) for sandbox_id in ids])
+    cache.delete(key)
+    with _hot_lock:
+        for sandbox_id in ids:
+            _hot.pop(sandbox_id, None)
 
 
 # -- stepping -----------------------------------------------------------------------------------

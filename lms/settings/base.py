@@ -297,6 +297,8 @@ LABS_SANDBOX_TTL = env.int("LABS_SANDBOX_TTL", default=1800)
 LABS_MAX_SANDBOXES_PER_USER = env.int("LABS_MAX_SANDBOXES_PER_USER", default=4)
 LABS_MAX_SOURCE_CHARS = env.int("LABS_MAX_SOURCE_CHARS", default=100_000)
 LABS_MAX_ADVANCE_MS = env.int("LABS_MAX_ADVANCE_MS", default=1000)
+# seconds a lab page's step token lasts (labs.sandbox.step_token); the page renews it itself
+LABS_STEP_TOKEN_MAX_AGE = env.int("LABS_STEP_TOKEN_MAX_AGE", default=8 * 3600)
 LABS_REALTIME_BIND = env("LABS_REALTIME_BIND", default="127.0.0.1")
 LABS_REALTIME_PUBLIC_HOST = env("LABS_REALTIME_PUBLIC_HOST", default="")
 LABS_REALTIME_PORTS = tuple(env.list("LABS_REALTIME_PORTS", cast=int, default=[15020, 15119]))

@@ -51,6 +51,13 @@ def test_motor_lab_from_typo_to_passed_lesson(live_server, chromium_browser):
     page = context.new_page()
     console_errors: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+    steps: list[dict] = []  # the headers of each sandbox step the page sends
+    page.on(
+        "request",
+        lambda request: (
+            request.url.split("?")[0].endswith("/step") and steps.append(request.headers)
+        ),
+    )
     page.goto(f"{live_server.url}/en/labs/plc/{lesson.pk}/{block_id}/")
 
     # the typo (missing semicolon) is marked in the gutter and listed with its line
@@ -72,6 +79,8 @@ def test_motor_lab_from_typo_to_passed_lesson(live_server, chromium_browser):
     page.wait_for_selector('g.hmi-motor[data-running="true"]', timeout=15000)
     page.wait_for_selector('#io-table tr[data-name="K1"].on', timeout=5000)
     page.click("#btn-pause")
+    # the running page steps with the sandbox's step token (the lean path of labs.stepserver)
+    assert len(steps) > 3 and all(headers.get("x-sandbox-token") for headers in steps)
 
     page.click("#btn-submit")
     page.wait_for_selector("#result-verdict.passed", timeout=60000)

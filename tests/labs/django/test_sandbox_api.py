@@ -336,3 +336,187 @@ def test_a_snapshot_this_version_cannot_read_asks_for_a_reset(learner_client, ap
     cache.set(key, state, 60)
     response = step(learner_client, sandbox, {"advance_ms": 100})
     assert response.status_code == 410 and "Reset" in response.json()["message"]
+
+
+# -- step tokens and the lean request path (labs.stepserver, served by lms.wsgi) ---------------
+
+
+def start_with_token(client, api_url):
+    data = post(client, api_url("sandbox"), {"source": reference_solution("motor")}).json()
+    return data["sandbox"], data["token"]
+
+
+def wsgi_step(sandbox, body, token, *, lang="en", host="testserver", raw=None):
+    """POST a step straight to the project's WSGI application (as gunicorn calls it), with no
+    cookie at all: (status, headers, JSON body)."""
+    import json
+
+    from django.test import RequestFactory
+
+    from lms.wsgi import application
+
+    environ = (
+        RequestFactory()
+        .post(
+            f"/api/labs/sandbox/{sandbox}/step?lang={lang}",
+            raw if raw is not None else json.dumps(body),
+            content_type="application/json",
+            HTTP_X_SANDBOX_TOKEN=token,
+            HTTP_HOST=host,
+        )
+        .environ
+    )
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started["status"], started["headers"] = int(status.split()[0]), dict(headers)
+
+    # as Django's test client does: the WSGI signals must not close the test's transaction
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = application(environ, start_response)
+        content = b"".join(result)
+        result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return started["status"], started["headers"], json.loads(content)
+
+
+def test_a_step_token_drives_the_sandbox_without_session_or_csrf(learner_client, api_url):
+    """The token the page gets with its sandbox steps it through lms.wsgi with no cookie and no
+    CSRF token, on the lean path: the security middleware's headers are there, the locale and
+    session middleware's are not."""
+    sandbox, token = start_with_token(learner_client, api_url)
+    press = {"actions": [{"op": "press", "name": "START"}], "advance_ms": 100}
+    status, headers, data = wsgi_step(sandbox, press, token)
+    assert status == 200, data
+    status, headers, data = wsgi_step(
+        sandbox, {"actions": [{"op": "release", "name": "START"}], "advance_ms": 300}, token
+    )
+    assert status == 200 and data["plant"]["io"]["K1"] is True and data["t_ms"] == 400
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "no-store"
+    assert "Content-Language" not in headers and "Set-Cookie" not in headers
+    # the session path sees the same sandbox, stepped on from t=400
+    assert step(learner_client, sandbox, {"advance_ms": 100}).json()["t_ms"] == 500
+
+
+def test_a_step_token_opens_only_its_own_sandbox(learner_client, api_url):
+    """A token names one sandbox: used on another (even the same learner's) it is refused, and
+    a tampered one is refused; neither moves anything."""
+    first, first_token = start_with_token(learner_client, api_url)
+    second, second_token = start_with_token(learner_client, api_url)
+    status, _headers, data = wsgi_step(second, {"advance_ms": 100}, first_token)
+    assert status == 401 and data["error"] == "token" and data["message"]
+    forged = first_token[:-3] + ("AAA" if not first_token.endswith("AAA") else "BBB")
+    status, _headers, data = wsgi_step(first, {"advance_ms": 100}, forged)
+    assert status == 401 and data["error"] == "token"
+    status, _headers, data = wsgi_step(first, {"advance_ms": 100}, "not-a-token")
+    assert status == 401
+    assert step(learner_client, second, {"advance_ms": 0}).json()["t_ms"] == 0
+    assert wsgi_step(second, {"advance_ms": 10}, second_token)[0] == 200
+
+
+def test_a_token_of_another_learner_does_not_open_a_sandbox(learner_client, api_url):
+    """The token is checked against the sandbox's owner too: a genuine token naming this
+    sandbox but issued to someone else (as after a reassignment) answers 410 like a stranger's
+    session does."""
+    from labs.sandbox import step_token
+
+    sandbox, _token = start_with_token(learner_client, api_url)
+    intruder = UserFactory()
+    status, _headers, data = wsgi_step(
+        sandbox, {"advance_ms": 100}, step_token(intruder.pk, sandbox)
+    )
+    assert status == 410 and data["error"] == "stale"
+
+
+def test_an_expired_token_is_renewed_through_the_session(learner_client, api_url, settings):
+    """Past LABS_STEP_TOKEN_MAX_AGE the token is refused with code "token"; one step through
+    the session (as the page then does) answers the state and a fresh token that works."""
+    sandbox, token = start_with_token(learner_client, api_url)
+    settings.LABS_STEP_TOKEN_MAX_AGE = -1
+    status, _headers, data = wsgi_step(sandbox, {"advance_ms": 100}, token)
+    assert status == 401 and data["error"] == "token" and "expired" in data["message"]
+    settings.LABS_STEP_TOKEN_MAX_AGE = 3600
+    renewed = step(learner_client, sandbox, {"advance_ms": 100}).json()
+    assert renewed["t_ms"] == 100 and renewed["token"]
+    status, _headers, data = wsgi_step(sandbox, {"advance_ms": 100}, renewed["token"])
+    assert status == 200 and data["t_ms"] == 200
+
+
+def test_logging_out_ends_the_learners_sandboxes_and_their_tokens(learner_client, api_url):
+    """Logout deletes the learner's live sandboxes, so a token copied from the page leads
+    nowhere afterwards."""
+    sandbox, token = start_with_token(learner_client, api_url)
+    assert wsgi_step(sandbox, {"advance_ms": 100}, token)[0] == 200
+    assert learner_client.post("/en/accounts/logout/").status_code == 302
+    status, _headers, data = wsgi_step(sandbox, {"advance_ms": 100}, token)
+    assert status == 410 and "Reset" in data["message"]
+
+
+def test_the_lean_path_refuses_bad_requests_with_json(learner_client, api_url):
+    """Bad JSON, malformed steps and a host outside ALLOWED_HOSTS get a JSON refusal, in Chinese
+    on Chinese pages; never an HTML page or a 500."""
+    sandbox, token = start_with_token(learner_client, api_url)
+    status, _headers, data = wsgi_step(sandbox, None, token, raw=b"{not json")
+    assert status == 400 and "JSON" in data["message"]
+    status, _headers, data = wsgi_step(sandbox, {"advance_ms": -5}, token, lang="zh-hans")
+    assert status == 400 and any("\u4e00" <= ch <= "\u9fff" for ch in data["message"])
+    status, _headers, data = wsgi_step(sandbox, {"advance_ms": 10}, "x", lang="zh-hans")
+    assert status == 401 and any("\u4e00" <= ch <= "\u9fff" for ch in data["message"])
+    status, _headers, data = wsgi_step(sandbox, {"advance_ms": 10}, token, host="evil.example")
+    assert status == 400 and data["error"] == "bad_request"
+
+
+def test_session_steps_still_need_csrf_but_token_steps_do_not(learner, lab, api_url):
+    """On the full middleware stack a step authenticated by the session is refused without a
+    CSRF token, while one carrying the step token needs none."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    lesson, block_id, _course = lab
+    page = client.get(f"/en/labs/plc/{lesson.pk}/{block_id}/")  # the lab page sets the cookie
+    assert page.status_code == 200
+    csrf = client.cookies["csrftoken"].value
+    created = client.post(
+        api_url("sandbox"),
+        {"source": reference_solution("motor")},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=csrf,
+    ).json()
+    url = f"/api/labs/sandbox/{created['sandbox']}/step?lang=en"
+    refused = client.post(url, {"advance_ms": 10}, content_type="application/json")
+    assert refused.status_code == 403
+    with_token = Client(enforce_csrf_checks=True).post(
+        url,
+        {"advance_ms": 10},
+        content_type="application/json",
+        HTTP_X_SANDBOX_TOKEN=created["token"],
+    )
+    assert with_token.status_code == 200 and with_token.json()["t_ms"] == 10
+
+
+def test_only_token_carrying_steps_take_the_lean_path():
+    """The dispatcher picks POSTs to a step URL with the token header, nothing else."""
+    from labs.stepserver import is_token_step
+
+    step_path = "/api/labs/sandbox/abcdefgh12345678/step"
+    assert is_token_step(
+        {"REQUEST_METHOD": "POST", "PATH_INFO": step_path, "HTTP_X_SANDBOX_TOKEN": "t"}
+    )
+    assert not is_token_step({"REQUEST_METHOD": "POST", "PATH_INFO": step_path})
+    assert not is_token_step(
+        {"REQUEST_METHOD": "GET", "PATH_INFO": step_path, "HTTP_X_SANDBOX_TOKEN": "t"}
+    )
+    assert not is_token_step(
+        {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/api/labs/plc/1/b/sandbox",
+            "HTTP_X_SANDBOX_TOKEN": "t",
+        }
+    )

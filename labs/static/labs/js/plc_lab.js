@@ -15,9 +15,9 @@
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
   }
-  async function api(url, body, method) {
+  async function api(url, body, method, headers) {
     const opts = { method: method || (body === undefined ? "GET" : "POST"), credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf(), "Content-Type": "application/json" } };
+      headers: Object.assign({ "X-CSRFToken": csrf(), "Content-Type": "application/json" }, headers || {}) };
     if (body !== undefined) opts.body = JSON.stringify(body);
     const res = await fetch(url + langQ, opts);
     let data = {};
@@ -305,7 +305,8 @@
   }
 
   // -- sandbox loop -------------------------------------------------------------------------------
-  let sandbox = null, running = false, inFlight = false, loopTimer = null;
+  // stepToken: signed by the server for this sandbox; steps carrying it skip the session path.
+  let sandbox = null, stepToken = null, running = false, inFlight = false, loopTimer = null;
   const watch = [];
   function press(name, g) { if (g) g.classList.add("pressed"); pending.push({ op: "press", name: name }); kick(); }
   function release(name, g) { if (g) g.classList.remove("pressed"); pending.push({ op: "release", name: name }); kick(); }
@@ -330,6 +331,7 @@
     }
     alertBox("");
     sandbox = r.data.sandbox;
+    stepToken = r.data.token || null;
     faultLine = null;
     showDiagnostics([]);
     applyState(r.data.state);
@@ -340,9 +342,12 @@
     inFlight = true;
     const actions = takeActions();
     try {
-      const r = await api(LAB.urls.step + encodeURIComponent(sandbox) + "/step",
-        { actions: actions, advance_ms: advance, watch: watch });
-      if (r.ok) applyState(r.data);
+      const url = LAB.urls.step + encodeURIComponent(sandbox) + "/step";
+      const body = { actions: actions, advance_ms: advance, watch: watch };
+      let r = await api(url, body, "POST", stepToken ? { "X-Sandbox-Token": stepToken } : null);
+      // an expired or refused step token: step through the session, which answers a fresh one
+      if (r.status === 401 && r.data.error === "token") { stepToken = null; r = await api(url, body); }
+      if (r.ok) { if (r.data.token) stepToken = r.data.token; applyState(r.data); }
       else if (r.status === 410 || r.status === 404) { sandbox = null; setRunning(false); alertBox(r.data.message || T.stale); }
       else alertBox(r.data.message);
     } catch (e) {
