@@ -16,7 +16,7 @@ time (one request at a time, Redis round trips included) and by CPU time (what a
 when several requests overlap their waits on Redis). On a shared, loaded machine wall figures
 are pessimistic: run it on an idle one.
 
-Run: ``python bench/sandboxes.py [--sandboxes 50] [--rounds 5]``.
+Run: ``python bench/sandboxes.py [--sandboxes 50] [--rounds 15]``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main() -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sandboxes", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
 
     import django
@@ -213,15 +213,24 @@ def _whole_request_paths(args, *, step_body: str) -> dict[str, tuple[float, floa
             if not status.startswith("200"):
                 raise SystemExit(f"step failed: {status}")
 
+        from labs.sandbox import _hot
+
         results = {}
-        for label, envs in (
-            ("with the step token (lean path, the lab page)", token_envs),
-            ("with session + CSRF only (every middleware)", session_envs),
+        for label, envs, cold in (
+            ("with the step token (lean path, the lab page)", token_envs, False),
+            (
+                "the same, each step served by a process that did not serve the last one",
+                token_envs,
+                True,
+            ),
+            ("with session + CSRF only (every middleware)", session_envs, False),
         ):
             best_cpu = best_wall = float("inf")
             for _round in range(args.rounds):
                 t0, w0 = time.process_time(), time.perf_counter()
                 for env in envs:
+                    if cold:  # as with several web processes: no warm copy, restored from Redis
+                        _hot.pop(env["PATH_INFO"].split("/")[4], None)
                     result = application({**env, "wsgi.input": io.BytesIO(body)}, start_response)
                     b"".join(result)
                     result.close()

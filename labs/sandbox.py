@@ -214,7 +214,8 @@ def _check_id(sandbox_id: Any) -> None:
 
 def _load(user_id: int, sandbox_id: Any) -> dict[str, Any]:
     _check_id(sandbox_id)
-    return _owned(user_id, cache.get(KEY.format(sandbox_id)))
+    get = getattr(cache, "get_latest", None) or cache.get  # labs.cache.RedisCache: own connection
+    return _owned(user_id, get(KEY.format(sandbox_id)))
 
 
 def _owned(user_id: int, state: dict[str, Any] | None) -> dict[str, Any]:

@@ -32,3 +32,47 @@ def test_set_if_revision_writes_only_over_the_expected_revision():
     assert cache.set_if_revision("s", "r1", {"t": 2}, "r2", 30) == (False, None)
     assert cache.get("s") is None
     cache.delete("s:rev")
+
+
+def test_set_if_revision_survives_a_lost_connection_and_a_forgotten_script():
+    """The thread's own connection is made again when the server drops it, and the script is
+    sent in full when the server no longer knows it (restarted, SCRIPT FLUSH)."""
+    import threading
+
+    cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "labs-cas-conn-test"})
+    assert cache.set_if_revision("s", "", {"t": 0}, "r0", 30) == (True, None)
+    connection = cache._own.connection
+    admin = cache._cache.get_client(write=True)
+    connection.send_command("CLIENT", "ID")
+    own_id = connection.read_response()
+    assert admin.client_kill_filter(_id=own_id) == 1
+    assert cache.set_if_revision("s", "r0", {"t": 1}, "r1", 30) == (True, None)
+    admin.script_flush()
+    assert cache.set_if_revision("s", "r1", {"t": 2}, "r2", 30) == (True, None)
+    assert cache.get("s") == {"t": 2}
+    # another thread talks over its own connection, to the same data
+    seen = []
+    worker = threading.Thread(
+        target=lambda: seen.append(
+            (cache.set_if_revision("s", "r2", {"t": 3}, "r3", 30), cache._own.connection)
+        )
+    )
+    worker.start()
+    worker.join()
+    assert seen[0][0] == (True, None) and seen[0][1] is not connection
+    assert cache.get("s") == {"t": 3}
+    cache.delete_many(["s", "s:rev"])
+
+
+def test_get_latest_reads_what_set_and_set_if_revision_stored():
+    """get_latest (the sandbox load over the thread's own connection) reads values stored by
+    either path, and None when there is none."""
+    cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "labs-latest-test"})
+    cache.set("plain", {"snap": [1, 2]}, 30)
+    cache.set("number", 7, 30)
+    cache.set_if_revision("cas", "", {"t": 5}, "r", 30)
+    assert cache.get_latest("plain") == {"snap": [1, 2]}
+    assert cache.get_latest("number") == 7
+    assert cache.get_latest("cas") == {"t": 5}
+    assert cache.get_latest("missing") is None
+    cache.delete_many(["plain", "number", "cas", "cas:rev"])
