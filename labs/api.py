@@ -8,7 +8,6 @@ because Wagtail's catch-all page route makes every prefixed path look valid.
 
 from __future__ import annotations
 
-import json
 from functools import wraps
 from typing import Any
 
@@ -51,8 +50,8 @@ def _json_body(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
     if len(request.body) > MAX_BODY:
         return None, _error("too_big", _("The request is too large."), 413)
     try:
-        return json.loads(request.body or b"{}"), None
-    except (ValueError, UnicodeDecodeError):
+        return orjson.loads(request.body or b"{}"), None
+    except orjson.JSONDecodeError:
         return None, _error("bad_request", _("The request is not valid JSON."), 400)
 
 

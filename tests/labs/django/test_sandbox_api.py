@@ -411,6 +411,7 @@ def test_a_step_token_opens_only_its_own_sandbox(learner_client, api_url):
     a tampered one is refused; neither moves anything."""
     first, first_token = start_with_token(learner_client, api_url)
     second, second_token = start_with_token(learner_client, api_url)
+    assert wsgi_step(first, {"advance_ms": 0}, first_token)[0] == 200  # checked, remembered
     status, _headers, data = wsgi_step(second, {"advance_ms": 100}, first_token)
     assert status == 401 and data["error"] == "token" and data["message"]
     forged = first_token[:-3] + ("AAA" if not first_token.endswith("AAA") else "BBB")
@@ -440,6 +441,7 @@ def test_an_expired_token_is_renewed_through_the_session(learner_client, api_url
     """Past LABS_STEP_TOKEN_MAX_AGE the token is refused with code "token"; one step through
     the session (as the page then does) answers the state and a fresh token that works."""
     sandbox, token = start_with_token(learner_client, api_url)
+    assert wsgi_step(sandbox, {"advance_ms": 0}, token)[0] == 200  # checked, then remembered
     settings.LABS_STEP_TOKEN_MAX_AGE = -1
     status, _headers, data = wsgi_step(sandbox, {"advance_ms": 100}, token)
     assert status == 401 and data["error"] == "token" and "expired" in data["message"]
