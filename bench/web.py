@@ -49,6 +49,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's code, also for the in-process part (the learner's session), not an installed
+# copy of the project.
+sys.path.insert(0, str(ROOT))
 
 PAGES = {
     "catalogue": "/zh-hans/learn/catalogue/",
