@@ -469,8 +469,9 @@ class LearnerPageCache(_PageCache):
 
 def shared_page_cache(request, name: str) -> _PageCache:
     """A page that is the same for every visitor of one kind (anonymous, signed in), such as
-    the catalogue: keyed by kind, host, language and full path (with its query), one round
-    trip for the version and the entry. Not for staff, previews or pending messages."""
+    the catalogue: keyed by kind, host, language and full path (with its query); the version
+    and the entry come from this request's copy and this process's copy when they are there,
+    else in one round trip. Not for staff, previews or pending messages."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     if (
