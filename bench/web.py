@@ -340,9 +340,9 @@ def main() -> None:
     """Set up a production-like server, drive it in rounds, print ratios to the trivial view."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=4, help="per target and round")
-    parser.add_argument("--warmup", type=float, default=1, help="seconds, before each target")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=2.5, help="per target and round")
+    parser.add_argument("--warmup", type=float, default=0.5, help="seconds, before each target")
     parser.add_argument("--workers", type=int, help="override gunicorn.conf.py")
     parser.add_argument("--threads", type=int, help="override gunicorn.conf.py")
     args = parser.parse_args()
