@@ -35,8 +35,15 @@ class CoursesConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.signals import post_page_move
 
+        from lms.accounts import usercache
+
         from .models import CataloguePage
-        from .pagecache import content_changed, learner_state_saved
+        from .pagecache import (
+            content_changed,
+            learner_state_saved,
+            remember_versions,
+            version_keys_for,
+        )
         from .receivers import catalogue_page_saved, institutions_set_up
 
         post_save.connect(catalogue_page_saved, sender=CataloguePage, dispatch_uid="courses-cat")
@@ -48,6 +55,8 @@ class CoursesConfig(AppConfig):
             post_save.connect(content_changed, sender=model, dispatch_uid=uid + "-save")
             post_delete.connect(content_changed, sender=model, dispatch_uid=uid + "-delete")
         post_page_move.connect(content_changed, dispatch_uid="courses-content-moved")
+        # The versions cached pages are checked against come with the signed-in user.
+        usercache.read_with_user("courses-versions", version_keys_for, remember_versions)
         for label in LEARNER_MODELS:
             model = apps.get_model(label)
             uid = f"courses-learner-{model._meta.label_lower}"

@@ -22,15 +22,25 @@ Pages with sub-routes (RoutablePageMixin: a route result with arguments) are nev
 - Pages the same for every visitor of one kind (the catalogue) are cached whole the same way
   by `shared_page_cache`, under the content version.
 
-Within a request the two versions are read once (one `get_many`) and kept until the request
-ends, so all keys of one response agree; a bump made during the request drops them.
+Within a request the two versions are read once and kept until the request ends, so all keys
+of one response agree; a bump made during the request drops them. For a signed-in user they
+are read in the same round trip as the user (`lms.accounts.usercache.read_with_user`).
+
+Entries that carry the versions they were made under (routes, whole pages) are also kept in
+this process's memory (`local_copies`): a copy is used only once the versions it carries have
+been compared with the current ones read from the shared cache, so only the small version
+tokens cross the network for a warm page, and a change made by any process (a new version) is
+seen on the next request, exactly as with the shared entry alone.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 
 from asgiref.local import Local
@@ -58,7 +68,8 @@ VERSION_SECONDS = 5
 ENTRY_SECONDS = 3600
 
 
-LEARNER_KEY = "courses:learner-version:{}"
+LEARNER_PREFIX = "courses:learner-version:"
+LEARNER_KEY = LEARNER_PREFIX + "{}"
 
 # ---------------------------------------------------------------- versions
 
@@ -108,6 +119,88 @@ def _get_many(keys: list[str], version_keys: list[str]) -> dict:
     found = cache.get_many(keys)
     _remember(found, version_keys)
     return found
+
+
+class LocalCopies:
+    """This process's copies of cache entries that carry their own versions, the most recently
+    used `settings.COURSES_LOCAL_COPIES` of them (0: none). Thread-safe. Callers compare the
+    versions an entry carries with the current ones before using it (`_current`)."""
+
+    def __init__(self):
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry) -> None:
+        size = getattr(settings, "COURSES_LOCAL_COPIES", 0)
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > max(size, 0):
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+local_copies = LocalCopies()
+
+
+def _fetch(keys: list[str], version_keys: list[str]) -> tuple[dict, set]:
+    """The entries of `keys`, this process's copies where it has them, with the versions among
+    `version_keys` this request has not read yet: one cache round trip for what is missing,
+    none when everything is at hand. Returns (entries found, keys whose entry is a local copy).
+    Entries read from the shared cache are kept as local copies."""
+    memo = _memo()
+    wanted = [key for key in version_keys if memo is None or key not in memo]
+    entries = {}
+    for key in keys:
+        entry = local_copies.get(key)
+        if entry is None:
+            wanted.append(key)
+        else:
+            entries[key] = entry
+    local = set(entries)
+    if wanted:
+        found = _get_many(wanted, version_keys)
+        for key in keys:
+            if key in found:
+                entries[key] = found[key]
+                local_copies.put(key, found[key])
+    return entries, local
+
+
+def _current(key: str, entry, local: bool, usable):
+    """`entry` if `usable(entry)`. A local copy that is not may be older than the shared cache's
+    entry (another process made a current one): that one is read, kept and returned if usable."""
+    if entry is not None and usable(entry):
+        return entry
+    if local:
+        entry = cache.get(key)
+        if entry is not None:
+            local_copies.put(key, entry)
+            if usable(entry):
+                return entry
+    return None
+
+
+def version_keys_for(user_id) -> list[str]:
+    """The versions a signed-in user's pages are checked against, read with the user."""
+    if not getattr(settings, "COURSES_LEARNER_CACHE", False):
+        return [VERSION_KEY]
+    return [VERSION_KEY, LEARNER_KEY.format(user_id)]
+
+
+def remember_versions(found: dict) -> None:
+    """Keep this request's copy of the versions read with the user."""
+    _remember(found, [key for key in found if key == VERSION_KEY or key.startswith(LEARNER_PREFIX)])
 
 
 def content_version() -> str:
@@ -203,26 +296,34 @@ def _resolve(request, path: str):
 def serve(request, path):
     """Wagtail's `serve` with the route of `path` taken from the cache when it is there.
 
-    One `get_many` reads the content version, the route and, for a learner, their version
-    and their cached page (kept on the request for `LearnerPageCache`)."""
+    The content version, the route and, for a learner, their version and their cached page
+    come from this process's copies and at most one `get_many` (none for a learner whose
+    versions came with their user and whose entries are copied here); the learner's page is
+    kept on the request for `LearnerPageCache`."""
     route_key = _route_key(request, path)
     page_key = _learner_page_key(request)
-    versions = [VERSION_KEY]
+    versions, keys = [VERSION_KEY], [route_key]
     if page_key is not None:
         versions.append(LEARNER_KEY.format(request.user.pk))
-    found = _get_many([*versions, route_key, *([page_key] if page_key else [])], versions)
+        keys.append(page_key)
+    entries, local = _fetch(keys, versions)
     version = content_version()
     if page_key is not None:
-        request._courses_learner_page = (page_key, found.get(page_key))
-    entry = found.get(route_key)
-    if entry is None or entry[0] != version:
+        request._courses_learner_page = (page_key, entries.get(page_key), page_key in local)
+    entry = _current(
+        route_key, entries.get(route_key), route_key in local, lambda e: e[0] == version
+    )
+    if entry is None:
+        # Kept in the shared cache only: local copies hold objects read back from it, which
+        # no request has used (a request works on its own copy of them, below).
         entry = _resolve(request, path)
         if entry is not None:
             cache.set(route_key, (version, *entry), ENTRY_SECONDS)
     else:
         _version, site, page, restrictions = entry
+        page = copy.copy(page)
         page._cached_view_restrictions = restrictions
-        request._wagtail_site = site
+        request._wagtail_site = copy.copy(site)
         request._wagtail_route_for_request = RouteResult(page)
     return wagtail_views.serve(request, path)
 
@@ -304,12 +405,14 @@ def _learner_page_key(request) -> str | None:
 class _PageCache:
     """A whole rendered page in the cache, with the CSRF tokens of its forms left out and this
     request's token put back. Entries are (versions, html, fresh_until): used only while the
-    versions they were rendered under are current and `fresh_until` (if any) is ahead."""
+    versions they were rendered under are current and `fresh_until` (if any) is ahead. `local`
+    says the entry is this process's copy (see `_current`)."""
 
-    def __init__(self, request, key: str | None, entry=None, *, fetched: bool = False):
+    def __init__(self, request, key: str | None, entry=None, *, fetched=False, local=False):
         self.request = request
         self.key = key
         self.entry = entry if fetched or key is None else cache.get(key)
+        self.local = local
         # Read before the page's data is: a change made while the page is rendered makes the
         # stored entry unusable rather than stale.
         self.versions = self._versions() if key is not None else None
@@ -317,16 +420,18 @@ class _PageCache:
     def _versions(self) -> tuple:
         return (content_version(),)
 
+    def _usable(self, entry) -> bool:
+        versions, _html, fresh_until = entry
+        return versions == self.versions and (fresh_until is None or timezone.now() < fresh_until)
+
     def response(self) -> HttpResponse | None:
         """The cached response, with this request's CSRF token, or None."""
-        if self.key is None or self.entry is None:
+        if self.key is None:
             return None
-        versions, html, fresh_until = self.entry
-        if versions != self.versions:
+        entry = _current(self.key, self.entry, self.local, self._usable)
+        if entry is None:
             return None
-        if fresh_until is not None and timezone.now() >= fresh_until:
-            return None
-        return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(self.request)))
+        return HttpResponse(entry[1].replace(CSRF_PLACEHOLDER, get_token(self.request)))
 
     def store_after_render(self, response, fresh_until: datetime | None = None) -> None:
         """Keep `response` (a TemplateResponse) once rendered, if it is a plain 200 page."""
@@ -339,7 +444,9 @@ class _PageCache:
                 lambda m: m.group(1) + CSRF_PLACEHOLDER + m.group(2),
                 rendered.content.decode(rendered.charset),
             )
-            cache.set(key, (versions, html, fresh_until), ENTRY_SECONDS)
+            entry = (versions, html, fresh_until)
+            cache.set(key, entry, ENTRY_SECONDS)
+            local_copies.put(key, entry)
 
         response.add_post_render_callback(store)
 
@@ -350,9 +457,9 @@ class LearnerPageCache(_PageCache):
     due to be written again (`fresh_until`). `serve` has usually fetched the entry already."""
 
     def __init__(self, request):
-        key, entry = getattr(request, "_courses_learner_page", (None, None))
+        key, entry, local = getattr(request, "_courses_learner_page", (None, None, False))
         if key is not None:
-            super().__init__(request, key, entry, fetched=True)
+            super().__init__(request, key, entry, fetched=True, local=local)
         else:
             super().__init__(request, _learner_page_key(request))
 
@@ -362,8 +469,9 @@ class LearnerPageCache(_PageCache):
 
 def shared_page_cache(request, name: str) -> _PageCache:
     """A page that is the same for every visitor of one kind (anonymous, signed in), such as
-    the catalogue: keyed by kind, host, language and full path (with its query), one round
-    trip for the version and the entry. Not for staff, previews or pending messages."""
+    the catalogue: keyed by kind, host, language and full path (with its query); the version
+    and the entry come from this request's copy and this process's copy when they are there,
+    else in one round trip. Not for staff, previews or pending messages."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     if (
@@ -375,5 +483,5 @@ def shared_page_cache(request, name: str) -> _PageCache:
         return _PageCache(request, None)
     parts = (name, signed_in, request._get_raw_host(), request.get_port(), get_language())
     key = _hashed_key("courses:shared-page:", *parts, request.get_full_path())
-    found = _get_many([VERSION_KEY, key], [VERSION_KEY])
-    return _PageCache(request, key, found.get(key), fetched=True)
+    entries, local = _fetch([key], [VERSION_KEY])
+    return _PageCache(request, key, entries.get(key), fetched=True, local=key in local)

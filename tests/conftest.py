@@ -70,12 +70,17 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _cache_starts_empty():
     """Users, permissions and page fragments cached by one test never reach the next one (a
-    rolled-back SQLite test can hand the same primary key to another user)."""
+    rolled-back SQLite test can hand the same primary key to another user), nor do the
+    copies of cached pages a process keeps in memory."""
     from django.core.cache import cache
 
+    from courses.pagecache import local_copies
+
     cache.clear()
+    local_copies.clear()
     yield
     cache.clear()
+    local_copies.clear()
 
 
 @pytest.fixture

@@ -15,6 +15,10 @@ that matters removes or outdates the entry before the next request:
 Entries also expire after `ENTRY_SECONDS`, a bound for writes that bypass signals
 (`QuerySet.update`). With a per-process cache the backends read the database as Django does,
 since another process's change could not reach this process's copy.
+
+Other apps may have small keys of their own read in the same cache round trip as the user
+(`read_with_user`): courses reads the content and learner versions its cached pages are checked
+against this way, so a learner's cached page needs no round trip of its own.
 """
 
 from __future__ import annotations
@@ -30,6 +34,17 @@ from django.db import transaction
 
 PERMISSIONS_KEY = "accounts:permissions-token"
 ENTRY_SECONDS = 300
+
+
+# Keys read together with the user: name -> (keys_for(user_id), receive(found)).
+_companions: dict[str, tuple] = {}
+
+
+def read_with_user(name: str, keys_for, receive) -> None:
+    """Read `keys_for(user_id)` from the cache in the same round trip as the signed-in user and
+    call `receive(found)` with what was found (a dict of the keys present, including the
+    user's own entry, which receivers leave alone). `name` makes registering idempotent."""
+    _companions[name] = (keys_for, receive)
 
 
 def _user_key(user_id) -> str:
@@ -54,7 +69,10 @@ def cached_user(backend: ModelBackend, user_id):
     """The active user `user_id` with their permissions loaded, from the cache when the entry
     is current; None when there is no such (active) user."""
     key = _user_key(user_id)
-    found = cache.get_many([key, PERMISSIONS_KEY])
+    extra = [k for keys_for, _receive in _companions.values() for k in keys_for(user_id)]
+    found = cache.get_many([key, PERMISSIONS_KEY, *extra])
+    for _keys_for, receive in _companions.values():
+        receive(found)
     token = _permissions_token(found.get(PERMISSIONS_KEY))
     entry = found.get(key)
     if entry is not None and entry[0] == token:

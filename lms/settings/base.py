@@ -138,6 +138,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # that every worker shares.
 ACCOUNTS_USER_CACHE = True
 COURSES_LEARNER_CACHE = True
+# Routes and whole pages that carry their versions, also kept in each process's memory (the
+# most recently used this many), so a warm page only reads the small version tokens (ADR 0036).
+COURSES_LOCAL_COPIES = env.int("COURSES_LOCAL_COPIES", default=500)
 
 # Celery: JSON only, bounded tasks. Without a broker URL tasks run in-process (embedded default).
 REDIS_URL = env("REDIS_URL", default="")

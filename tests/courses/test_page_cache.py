@@ -3,20 +3,24 @@ publishing, learners never see each other's data, previews are never cached, and
 a lesson writes nothing."""
 
 import re
+import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from courses import services
+from courses import pagecache, services
 from courses.grading import option_token
-from courses.models import Enrolment, LessonPage, ModulePage
+from courses.models import ContentVersion, CoursePage, Enrolment, LessonPage, ModulePage
 
 from .factories import (
     UserFactory,
@@ -303,3 +307,131 @@ def test_staff_pages_are_never_cached(client, course):
     client.force_login(editor)
     client.get(course.url)
     assert _queries(client, course.url) != []
+
+
+# ---------------------------------------------------------------- copies in each process's memory
+
+
+class CountingCache(LocMemCache):
+    """Django's local-memory cache, counting the calls that would be round trips to Redis
+    (the base class's `get_many` calls `get` for each key: one call is counted)."""
+
+    calls: list[str] = []
+    _depth = 0
+
+    def _counted(name):
+        def method(self, *args, **kwargs):
+            if CountingCache._depth == 0:
+                CountingCache.calls.append(name)
+            CountingCache._depth += 1
+            try:
+                return getattr(LocMemCache, name)(self, *args, **kwargs)
+            finally:
+                CountingCache._depth -= 1
+
+        return method
+
+    get = _counted("get")
+    get_many = _counted("get_many")
+    set = _counted("set")
+    add = _counted("add")
+    delete = _counted("delete")
+
+
+@contextmanager
+def _another_process(monkeypatch):
+    """Requests made inside run as in another web process: same database and shared cache,
+    its own in-memory copies of cached entries."""
+    ours = pagecache.local_copies
+    monkeypatch.setattr(pagecache, "local_copies", pagecache.LocalCopies())
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(pagecache, "local_copies", ours)
+
+
+def test_a_publication_made_in_another_process_shows_on_the_next_request(
+    client, learner, course, monkeypatch
+):
+    """This process's copies of the course page and its route are not used once another
+    process has published a change (it replaced the content version in the shared cache)."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    client.get(course.url), client.get(course.url)
+    assert _queries(client, course.url) == []  # served from this process's copies
+    with _another_process(monkeypatch):
+        _publish(course, title="PLC fundamentals")
+    assert "PLC fundamentals" in client.get(course.url).text
+
+
+def test_a_learners_progress_recorded_in_another_process_shows_on_the_next_request(
+    client, learner, course, monkeypatch
+):
+    """A lesson completed through another process changes this process's copy at once."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    for url in (course.url, lesson.url, course.url, lesson.url):
+        assert 'class="done-mark"' not in client.get(url).text
+    with _another_process(monkeypatch):
+        client.post(reverse("courses:lesson_complete", args=[lesson.pk]))
+    assert 'class="done-mark"' in client.get(lesson.url).text
+    assert 'class="done-mark"' in client.get(course.url).text
+
+
+def test_a_page_rendered_by_another_process_is_used_instead_of_a_stale_copy(
+    client, learner, course, monkeypatch
+):
+    """When this process's copy is outdated and another process has already cached the
+    current page, that page is served without rendering it again."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    client.get(course.url), client.get(course.url)
+    with _another_process(monkeypatch):
+        _publish(course, title="PLC fundamentals")
+        client.get(course.url)  # rendered and cached there
+        assert _queries(client, course.url) == []
+    assert _queries(client, course.url) == []
+    assert "PLC fundamentals" in client.get(course.url).text
+
+
+def test_a_content_version_replaced_directly_in_the_shared_cache_is_seen(
+    client, learner, course, monkeypatch
+):
+    """Another process's bump is the database token and the shared cache's key: a course
+    renamed without signals (QuerySet.update) shows once the version is replaced that way."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    client.get(course.url), client.get(course.url)
+    other_client = caches.create_connection("default")
+    CoursePage.objects.filter(pk=course.pk).update(title="PLC fundamentals")
+    ContentVersion.objects.filter(pk=1).update(token=uuid.uuid4())
+    other_client.delete(pagecache.VERSION_KEY)
+    assert "PLC fundamentals" in client.get(course.url).text
+
+
+@override_settings(
+    CACHES={"default": {"BACKEND": f"{__name__}.CountingCache", "LOCATION": "counting"}}
+)
+def test_a_warm_learners_page_reads_the_shared_cache_once(client, learner, course):
+    """Course, lesson and catalogue pages a signed-in learner opens again need one cache
+    round trip (their user, with the versions the page copies are checked against); the
+    session is in the database in the tests."""
+    services.enrolment_create(learner.pk, course.pk, None)
+    client.force_login(learner)
+    lesson = lessons_of(course)[0]
+    for url in (course.url, lesson.url, reverse("courses:catalogue")):
+        client.get(url), client.get(url)
+        CountingCache.calls = []
+        assert client.get(url).status_code == 200
+        assert CountingCache.calls == ["get_many"], url
+
+
+@override_settings(COURSES_LOCAL_COPIES=2)
+def test_local_copies_keep_the_most_recently_used_entries():
+    """The in-memory copies are bounded: the least recently used entry goes first."""
+    copies = pagecache.LocalCopies()
+    copies.put("a", 1), copies.put("b", 2)
+    assert copies.get("a") == 1
+    copies.put("c", 3)
+    assert (copies.get("a"), copies.get("b"), copies.get("c")) == (1, None, 3)
