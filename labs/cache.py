@@ -9,6 +9,7 @@ costs more CPU than a sandbox step's own PLC scans. A ``redis.Redis`` object is 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from typing import Any
@@ -44,15 +45,7 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
-        self._scripts: dict[int, Any] = {}
         self._own = threading.local()  # each thread's own connection for set_if_revision
-
-    def _script(self) -> tuple[Any, Any]:
-        client = self._cache.get_client(write=True)
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(_SET_IF_REVISION)
-        return client, script
 
     def set_if_revision(
         self, key: str, expected: str, value: Any, revision: str, timeout: int
@@ -69,7 +62,7 @@ class RedisCache(DjangoRedisCache):
         connection) instead of borrowing one per call through redis-py's client layer, which
         costs more CPU than the round trip.
         """
-        value_key = self.make_and_validate_key(key)
+        value_key = self.make_key(key)  # the sandboxes' own keys: no memcached-style validation
         serializer = self._cache._serializer
         args = (
             value_key,
@@ -88,13 +81,13 @@ class RedisCache(DjangoRedisCache):
     def get_latest(self, key: str) -> Any:
         """The value under ``key`` (None when missing), read from the primary over this
         thread's own connection: what a sandbox step reads when another process wrote last."""
-        raw = self._own_command("GET", self.make_and_validate_key(key))
+        raw = self._own_command("GET", self.make_key(key))
         return None if raw is None else self._cache._serializer.loads(raw)
 
     def _eval_set_if_revision(self, args: tuple) -> list:
-        _client, script = self._script()
         return self._own_command(
-            ("EVALSHA", script.sha, 2, *args), on_noscript=("EVAL", _SET_IF_REVISION, 2, *args)
+            ("EVALSHA", _SET_IF_REVISION_SHA, 2, *args),
+            on_noscript=("EVAL", _SET_IF_REVISION, 2, *args),
         )
 
     def _own_command(self, command: tuple | str, *args: Any, on_noscript: tuple = ()) -> Any:
@@ -142,3 +135,4 @@ redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[4])
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
 return {1}
 """
+_SET_IF_REVISION_SHA = hashlib.sha1(_SET_IF_REVISION.encode()).hexdigest()  # noqa: S324 (Redis's script id)

@@ -426,7 +426,7 @@ def sandbox_step(user_id: int, sandbox_id: Any, data: Any, *, lang: str = "en") 
     ttl = _setting("LABS_SANDBOX_TTL", 1800)
     # taken out of the hot table while in use: a failure below leaves no half-stepped copy
     hot = _hot_take(sandbox_id)
-    if hot is not None and _compare_and_set() and hot[2]["owner"][0] == user_id:
+    if hot is not None and hot[2]["owner"][0] == user_id and _compare_and_set():
         # One round trip: step the in-memory copy, then store it only if the cache still
         # holds the revision it was stored under. Otherwise the answer carries the state
         # another process wrote (or None when expired) and the step is done again from it.

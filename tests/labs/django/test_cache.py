@@ -48,6 +48,10 @@ def test_set_if_revision_survives_a_lost_connection_and_a_forgotten_script():
     assert admin.client_kill_filter(_id=own_id) == 1
     assert cache.set_if_revision("s", "r0", {"t": 1}, "r1", 30) == (True, None)
     admin.script_flush()
+    from labs.cache import _SET_IF_REVISION, _SET_IF_REVISION_SHA
+
+    assert admin.script_load(_SET_IF_REVISION) == _SET_IF_REVISION_SHA  # the id Redis uses
+    admin.script_flush()
     assert cache.set_if_revision("s", "r1", {"t": 2}, "r2", 30) == (True, None)
     assert cache.get("s") == {"t": 2}
     # another thread talks over its own connection, to the same data
