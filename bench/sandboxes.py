@@ -151,7 +151,6 @@ def _whole_request_paths(args, *, step_body: str) -> dict[str, tuple[float, floa
 
     Each request gets a fresh WSGI environ with its body, as a server would build it; the HTTP
     parsing of the server itself is not included."""
-    import io
 
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -232,9 +231,7 @@ def _whole_request_paths(args, *, step_body: str) -> dict[str, tuple[float, floa
                 for env in envs:
                     if cold:  # as with several web processes: no warm copy, restored from Redis
                         _hot.pop(env["PATH_INFO"].split("/")[4], None)
-                    result = application({**env, "wsgi.input": io.BytesIO(body)}, start_response)
-                    b"".join(result)
-                    result.close()
+                    _serve(application, env, body, start_response)
                 best_cpu = min(best_cpu, (time.process_time() - t0) / len(envs))
                 best_wall = min(best_wall, (time.perf_counter() - w0) / len(envs))
             results[label] = (best_cpu, best_wall)
@@ -247,19 +244,25 @@ def _whole_request_paths(args, *, step_body: str) -> dict[str, tuple[float, floa
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def _serve(application, env: dict, body: bytes, start_response) -> None:
+    """One request as a WSGI server makes it: a fresh body stream, the answer read and closed."""
+    import io
+
+    result = application({**env, "wsgi.input": io.BytesIO(body)}, start_response)
+    b"".join(result)
+    result.close()
+
+
 def _threaded(application, envs, body, start_response, args) -> tuple[float, float]:
     """The lean path served by ``args.threads`` threads of one process, each stepping its share
     of the sandboxes one after another: (CPU, wall) per step over the whole round."""
-    import io
     from concurrent.futures import ThreadPoolExecutor
 
     shares = [envs[n :: args.threads] for n in range(args.threads)]
 
     def serve(share):
         for env in share:
-            result = application({**env, "wsgi.input": io.BytesIO(body)}, start_response)
-            b"".join(result)
-            result.close()
+            _serve(application, env, body, start_response)
 
     best_cpu = best_wall = float("inf")
     with ThreadPoolExecutor(args.threads) as pool:

@@ -86,18 +86,20 @@ class RedisCache(DjangoRedisCache):
 
     def _eval_set_if_revision(self, args: tuple) -> list:
         return self._own_command(
-            ("EVALSHA", _SET_IF_REVISION_SHA, 2, *args),
+            "EVALSHA",
+            _SET_IF_REVISION_SHA,
+            2,
+            *args,
             on_noscript=("EVAL", _SET_IF_REVISION, 2, *args),
         )
 
-    def _own_command(self, command: tuple | str, *args: Any, on_noscript: tuple = ()) -> Any:
+    def _own_command(self, *command: Any, on_noscript: tuple = ()) -> Any:
         """Send one command over this thread's own connection and read its reply.
 
         ``on_noscript`` is sent instead when the server does not know a script (restarted,
         SCRIPT FLUSH). A lost connection is made again and the command sent once more, as
         redis-py's client retries.
         """
-        command = (command, *args) if isinstance(command, str) else command
         own = self._own
         pool = self._cache._get_connection_pool(write=True)
         connection = getattr(own, "connection", None)

@@ -311,10 +311,14 @@ def step_token_user(token: Any, sandbox_id: Any) -> int:
         _verified[token] = found
     user_id, for_sandbox, issued = found
     if for_sandbox != sandbox_id:
-        raise SandboxError("token", _("The lab's step token is not valid."), 401)
+        raise _token_refused()
     if time.time() - issued > _setting("LABS_STEP_TOKEN_MAX_AGE", 8 * 3600):
         raise SandboxError("token", _("The lab's step token has expired; the page renews it."), 401)
     return user_id
+
+
+def _token_refused() -> SandboxError:
+    return SandboxError("token", _("The lab's step token is not valid."), 401)
 
 
 def _verify_step_token(token: Any) -> tuple[int, str, int]:
@@ -323,7 +327,7 @@ def _verify_step_token(token: Any) -> tuple[int, str, int]:
             raise signing.BadSignature("malformed")
         value = signing.Signer(salt=STEP_TOKEN_SALT).unsign(token)
     except signing.BadSignature:
-        raise SandboxError("token", _("The lab's step token is not valid."), 401) from None
+        raise _token_refused() from None
     user_id, _sep, rest = value.partition(".")
     for_sandbox, _sep, issued = rest.rpartition(".")
     return int(user_id), for_sandbox, int(issued)

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.processes import stop_process
+
 BIN = Path(sys.executable).parent
 SERVICE_SCOPES = ["admin:users", "admin:servers", "tokens", "list:users", "access:servers"]
 
@@ -105,12 +107,7 @@ def jupyterhub_server(tmp_path_factory):
             time.sleep(0.3)
         yield api, public, token
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
         log.close()
 
 

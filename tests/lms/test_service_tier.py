@@ -1,6 +1,5 @@
 """Service tier: PostgreSQL and Redis over real connections, and a real Celery worker."""
 
-import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -12,6 +11,7 @@ from lms.celery import app as celery_app
 from lms.models import WorkerHeartbeat
 from lms.tasks import worker_heartbeat
 from tests.celery_worker import celery_worker
+from tests.processes import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -36,11 +36,7 @@ def celery_worker_process(not_eager):
     try:
         yield queue, process, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         log.unlink(missing_ok=True)
 
 

@@ -13,6 +13,7 @@ from labs.models import Submission
 from labs.tasks import grade_submission
 from lms.celery import app as celery_app
 from tests.celery_worker import celery_worker
+from tests.processes import stop_process
 
 pytestmark = [
     pytest.mark.services,
@@ -94,12 +95,8 @@ def test_submission_survives_a_killed_worker_and_is_graded_once(lab, learner, tm
     finally:
         celery_app.conf.task_always_eager = previous
         for proc in (first, second):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            if proc is not None:
+                stop_process(proc)
 
 
 def test_a_worker_of_the_notebook_queue_alone_grades_notebooks(lab, learner, tmp_path):
@@ -139,9 +136,4 @@ def test_a_worker_of_the_notebook_queue_alone_grades_notebooks(lab, learner, tmp
         assert checks["wrong"]["message"] == "not 60"
     finally:
         celery_app.conf.task_always_eager = previous
-        if worker.poll() is None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        stop_process(worker)
