@@ -250,7 +250,8 @@ def _serve(application, env: dict, body: bytes, start_response) -> None:
 
     result = application({**env, "wsgi.input": io.BytesIO(body)}, start_response)
     b"".join(result)
-    result.close()
+    if hasattr(result, "close"):  # PEP 3333: the server calls it when there is one
+        result.close()
 
 
 def _threaded(application, envs, body, start_response, args) -> tuple[float, float]:

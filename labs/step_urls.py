@@ -1,12 +1,10 @@
-"""The URLconf of the lean sandbox-step handler (labs.stepserver): one route, JSON errors."""
+"""The URLconf of the lean sandbox-step path (labs.stepserver): its JSON error handlers.
 
-from django.urls import path
+The step route is matched by the dispatcher itself (``labs.stepserver.STEP_PATH``); Django's
+exception handling looks the error views up here, so a failed step answers JSON, never HTML.
+"""
 
-from . import api
-
-urlpatterns = [
-    path("api/labs/sandbox/<str:sandbox_id>/step", api.sandbox_token_step_view),
-]
+urlpatterns: list = []
 
 handler400 = "labs.api.json_bad_request"
 handler403 = "labs.api.json_forbidden"

@@ -380,7 +380,8 @@ def wsgi_step(sandbox, body, token, *, lang="en", host="testserver", raw=None):
     try:
         result = application(environ, start_response)
         content = b"".join(result)
-        result.close()
+        if hasattr(result, "close"):  # PEP 3333: the server calls it when there is one
+            result.close()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -474,6 +475,40 @@ def test_the_lean_path_refuses_bad_requests_with_json(learner_client, api_url):
     assert status == 401 and any("\u4e00" <= ch <= "\u9fff" for ch in data["message"])
     status, _headers, data = wsgi_step(sandbox, {"advance_ms": 10}, token, host="evil.example")
     assert status == 400 and data["error"] == "bad_request"
+
+
+def test_a_token_step_makes_no_database_query(learner_client, api_url, django_assert_num_queries):
+    """The lean path sends none of Django's request signals, whose receivers look after
+    database connections: that holds only because a step never touches the database (its
+    state, program source and owner are in the cache, the learner in the token)."""
+    sandbox, token = start_with_token(learner_client, api_url)
+    with django_assert_num_queries(0):
+        assert wsgi_step(sandbox, {"advance_ms": 100}, token)[0] == 200
+        from labs.sandbox import _hot
+
+        _hot.clear()  # a cold step too: restored from the cache, not the database
+        assert wsgi_step(sandbox, {"advance_ms": 100}, token)[0] == 200
+
+
+def test_a_failing_token_step_answers_json_500_and_restores_the_urlconf(
+    learner_client, api_url, monkeypatch
+):
+    """An unexpected error on the lean path is answered by the JSON handler of labs.step_urls
+    (never Django's HTML page), logged, and the thread goes back to the project's URLs."""
+    from django.urls import get_urlconf
+
+    from labs import api
+
+    sandbox, token = start_with_token(learner_client, api_url)
+
+    def broken(request, sandbox_id):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(api, "sandbox_token_step_view", broken)
+    status, headers, data = wsgi_step(sandbox, {"advance_ms": 100}, token, lang="zh-hans")
+    assert status == 500 and data["error"] == "server"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert get_urlconf() is None
 
 
 def test_session_steps_still_need_csrf_but_token_steps_do_not(learner, lab, api_url):
