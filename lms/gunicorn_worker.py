@@ -61,9 +61,11 @@ class BalancedThreadWorker(ThreadWorker):
 
     def accept(self, listener) -> None:
         now = time.monotonic()
-        deferred = self.defer_until is not None and now - self.defer_until < ACCEPT_DEFER_MAX
+        if self.defer_until is not None and now < self.defer_until:
+            return  # still leaving this connection to a worker with a free thread
+        waited = self.defer_until is not None and now - self.defer_until < ACCEPT_DEFER_MAX
         excess = self.in_flight() - self.cfg.threads + 1
-        if excess > 0 and not deferred:
+        if excess > 0 and not waited:
             # Busy, and this connection has not waited for us yet: stop listening for a
             # while (the loop unregisters the listener and wakes at the deadline).
             self.defer_until = now + min(ACCEPT_DEFER * excess, ACCEPT_DEFER_MAX)
