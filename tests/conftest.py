@@ -56,6 +56,18 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """After a browser test's body: close the database connections its queries opened. Under
+    Playwright's sync API they are kept apart from the connection the database teardown closes,
+    which then could not drop the test database ("being accessed by other users")."""
+    yield
+    if pyfuncitem.get_closest_marker("browser"):
+        from django.db import connections
+
+        connections.close_all()
+
+
 def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
