@@ -7,7 +7,6 @@ home), named servers, and one service token with just the scopes the labs need.
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.processes import stop_process
+from tests.processes import free_port, stop_process
 
 BIN = Path(sys.executable).parent
 SERVICE_SCOPES = ["admin:users", "admin:servers", "tokens", "list:users", "access:servers"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 CONFIG = """
@@ -65,7 +58,7 @@ def jupyterhub_server(tmp_path_factory):
     """A running JupyterHub: yields (api_url, public_url, service_token)."""
     tmp = tmp_path_factory.mktemp("hub")
     (tmp / "home").mkdir()
-    proxy_port, hub_port, api_port = _free_port(), _free_port(), _free_port()
+    proxy_port, hub_port, api_port = free_port(), free_port(), free_port()
     token = secrets.token_hex(16)
     args = ["--allow-root"] if os.geteuid() == 0 else []
     (tmp / "jupyterhub_config.py").write_text(

@@ -10,15 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests.processes import stop_process
+from tests.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_gunicorn(tmp_path, *args, env=None, boots=1):

@@ -1,18 +1,10 @@
-"""Helpers for the protocol tests: free loopback ports and a bounded asyncio runner."""
+"""Helpers for the protocol tests: a bounded asyncio runner."""
 
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import pytest
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from labs.engine import compile_program
 from labs.engine.plants import create_plant
 from labs.gateway.modbus import ModbusGateway
 from labs.gateway.sandbox import Sandbox
-
-from .conftest import free_port
+from tests.processes import free_port
 
 MAP_PROGRAM = """
 PROGRAM MapProbe

@@ -13,8 +13,7 @@ from labs.engine.grading import reference_solution
 from labs.engine.plants import create_plant
 from labs.gateway.opcua import OpcUaGateway
 from labs.gateway.sandbox import GatewayError, Sandbox
-
-from .conftest import free_port
+from tests.processes import free_port
 
 
 def _sandbox(plant_name: str, name: str) -> Sandbox:

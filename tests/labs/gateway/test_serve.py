@@ -14,8 +14,7 @@ from pymodbus.client import ModbusTcpClient
 
 from labs.engine.grading import reference_solution
 from labs.gateway.cli import main, parse_duration, parse_host_port
-
-from .conftest import free_port
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 COMMAND = [sys.executable, "-m", "labs.engine", "serve"]
