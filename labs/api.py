@@ -179,12 +179,9 @@ def sandbox_token_step_view(request: HttpRequest, sandbox_id: str) -> JsonRespon
         return response
     try:
         user_id = step_token_user(request.META.get(STEP_TOKEN_HEADER), sandbox_id)
-    except SandboxError as exc:
-        return _error(exc.code, exc.message, exc.status)
-    data, refusal = _json_body(request)
-    if refusal is not None:
-        return refusal
-    try:
+        data, refusal = _json_body(request)
+        if refusal is not None:
+            return refusal
         state = _sandbox_step(user_id, sandbox_id, data, lang=engine_lang())
     except SandboxError as exc:
         return _error(exc.code, exc.message, exc.status)

@@ -322,9 +322,9 @@ def _token_refused() -> SandboxError:
 
 
 def _verify_step_token(token: Any) -> tuple[int, str, int]:
+    if not isinstance(token, str) or len(token) > 200:
+        raise _token_refused()
     try:
-        if not isinstance(token, str) or len(token) > 200:
-            raise signing.BadSignature("malformed")
         value = signing.Signer(salt=STEP_TOKEN_SALT).unsign(token)
     except signing.BadSignature:
         raise _token_refused() from None

@@ -56,8 +56,7 @@ class BalancedThreadWorker(ThreadWorker):
     def in_flight(self) -> int:
         """Requests being served or queued for a thread: connections held, less those
         waiting between requests (kept alive) or for their first bytes (pending)."""
-        idle = len(self.keepalived_conns) + len(getattr(self, "pending_conns", ()))
-        return self.nr_conns - idle
+        return self.nr_conns - len(self.keepalived_conns) - len(self.pending_conns)
 
     def accept(self, listener) -> None:
         now = time.monotonic()
